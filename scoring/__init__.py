@@ -1,0 +1,23 @@
+"""The rules module: questionnaire data, validation, scores, domains, suggestion and flags.
+
+Pure Python; never imports streamlit. Public API::
+
+    from scoring import evaluate, ScreenInvalid
+    result = evaluate({"respondent": "self", "answers": {...}})
+"""
+
+from scoring.engine import RULES_VERSION, evaluate, score, validate
+from scoring.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from scoring.validation import ScreenInvalid, ValidScreen
+
+__all__ = [
+    "RULES_VERSION",
+    "Questionnaire",
+    "QuestionnaireError",
+    "ScreenInvalid",
+    "ValidScreen",
+    "evaluate",
+    "load_questionnaire",
+    "score",
+    "validate",
+]

@@ -1,0 +1,156 @@
+"""The shape of a questionnaire file (``questionnaires/*.yaml``), checked with pydantic v2.
+
+Item types form a discriminated union on ``type`` so that a file naming an unknown type fails
+with a message that says so. Cross-file checks (unique ids, conditions naming earlier items,
+agreement with the spec's canonical values) live in ``scoring.questionnaire``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ConditionOp = Literal["=", "!=", ">", ">=", "<", "<="]
+
+
+class _Strict(BaseModel):
+    # A typo in a key (say ``text_loved_on``) must fail loudly, not be ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clause(_Strict):
+    """One comparison against an earlier answer: ``{item: auditc.1, op: ">", value: 0}``."""
+
+    item: str
+    op: ConditionOp
+    value: bool | int | str
+
+
+class Condition(_Strict):
+    """When an item is asked: true if ``any`` clause holds (or ``all`` of them do).
+
+    Maps one to one onto FHIR ``enableWhen`` with ``enableBehavior`` any/all.
+    """
+
+    any: tuple[Clause, ...] | None = None
+    all: tuple[Clause, ...] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_list(self) -> Condition:
+        if (self.any is None) == (self.all is None):
+            raise ValueError("a condition needs exactly one of 'any' or 'all'")
+        if not self.clauses:
+            raise ValueError("a condition needs at least one clause")
+        return self
+
+    @property
+    def behavior(self) -> Literal["any", "all"]:
+        return "any" if self.any is not None else "all"
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return self.any if self.any is not None else self.all  # type: ignore[return-value]
+
+
+class IntOption(_Strict):
+    value: int
+    label: str
+    label_loved_one: str | None = None
+
+
+class CodeOption(_Strict):
+    value: str
+    label: str
+    label_loved_one: str | None = None
+
+
+class _ItemBase(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
+    text: str = Field(min_length=1)
+    text_loved_one: str = Field(min_length=1)
+    help: str | None = None
+    help_loved_one: str | None = None
+    asked_if: Condition | None = None
+    # The instrument whose published wording this is (``phq9``); None for our own questions,
+    # which must then be plain language (checked by the readability tests).
+    instrument: str | None = None
+
+
+class YesNoItem(_ItemBase):
+    """Answered with a bool; shown as two choices, "Yes" and "No", never a checkbox."""
+
+    type: Literal["yes_no"]
+
+
+class ScaleItem(_ItemBase):
+    """Answered with an int; each option carries its published score."""
+
+    type: Literal["scale"]
+    options: tuple[IntOption, ...] = Field(min_length=2)
+    # Render hint: a horizontal slider suits the 0-10 readiness ruler, radios everything else.
+    display: Literal["radio", "slider"] = "radio"
+
+    @field_validator("options")
+    @classmethod
+    def _unique_values(cls, options: tuple[IntOption, ...]) -> tuple[IntOption, ...]:
+        _check_unique([o.value for o in options])
+        return options
+
+
+class SingleChoiceItem(_ItemBase):
+    """Answered with one ``str`` code."""
+
+    type: Literal["single_choice"]
+    options: tuple[CodeOption, ...] = Field(min_length=2)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_values(cls, options: tuple[CodeOption, ...]) -> tuple[CodeOption, ...]:
+        _check_unique([o.value for o in options])
+        return options
+
+
+class MultiChoiceItem(_ItemBase):
+    """Answered with a non-empty list of distinct ``str`` codes."""
+
+    type: Literal["multi_choice"]
+    options: tuple[CodeOption, ...] = Field(min_length=2)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_values(cls, options: tuple[CodeOption, ...]) -> tuple[CodeOption, ...]:
+        _check_unique([o.value for o in options])
+        return options
+
+
+Item = Annotated[
+    YesNoItem | ScaleItem | SingleChoiceItem | MultiChoiceItem,
+    Field(discriminator="type"),
+]
+
+ITEM_TYPES = ("yes_no", "scale", "single_choice", "multi_choice")
+
+
+class Section(_Strict):
+    """One questionnaire file: one step of the wizard."""
+
+    section: str = Field(pattern=r"^[a-z][a-z_]*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    order: int = Field(ge=1)
+    title: str
+    title_loved_one: str
+    # Shown above the items; for an instrument, its published stem ("Over the last 2 weeks...").
+    intro: str | None = None
+    intro_loved_one: str | None = None
+    # Citation shown in the README and the FHIR export for instrument sections.
+    source: str | None = None
+    items: tuple[Item, ...] = Field(min_length=1)
+
+
+def _check_unique(values: list) -> None:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"option value {value!r} appears twice")
+        seen.add(value)

@@ -1,0 +1,301 @@
+"""The suggestion (spec section 5): disposition, and a reason for every rule that fired.
+
+Each rule returns None when it does not fire, or a ``Fired`` with the detail phrases for its
+text and the answers and scores behind it. All rules are checked (not only the first that
+decides the disposition) because staff and participants are owed every reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from scoring.answers import Get, NotAnswered, lenient
+from scoring.domains import RECENT_STATUSES, at_least, relapse_signs, urgent_triggers, withdrawal_high_paths
+from scoring.reason_text import render
+
+DISPOSITIONS = ("urgent", "higher_level", "iop", "iop_with_supports", "outpatient")
+
+
+@dataclass
+class Fired:
+    details: list[str] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
+
+
+Rule = Callable[[Get, dict, dict], "Fired | None"]
+
+
+def _need(levels: dict) -> bool:
+    return at_least("substance_use", levels["substance_use"], "moderate") or at_least(
+        "mental_health", levels["mental_health"], "moderate"
+    )
+
+
+def _score_evidence(ins: dict, *names: str) -> dict:
+    evidence = {}
+    for name in names:
+        score = ins[name]
+        evidence[f"{name}.score"] = score["score"]
+        evidence[f"{name}.band"] = score["band"]
+    return evidence
+
+
+def rule_urgent(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["safety"] != "urgent":
+        return None
+    known = lenient(get)
+    triggers = urgent_triggers(known)
+    evidence = {"domains.safety": "urgent"}
+    for item_id in (
+        "cssrs.4",
+        "cssrs.5",
+        "cssrs.6_recent",
+        "safety.harm_others",
+        "withdrawal.current_symptoms",
+    ):
+        value = known(item_id)
+        if value:
+            evidence[item_id] = value
+    return Fired(triggers, evidence)
+
+
+def rule_h1(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["withdrawal_medical"] != "high":
+        return None
+    return Fired(withdrawal_high_paths(get), {"domains.withdrawal_medical": "high"})
+
+
+def rule_h2(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["home_support"] != "unsafe" or not _need(levels):
+        return None
+    details = _unsafe_home_details(get)
+    return Fired(details, {"home.safe": get("home.safe"), "home.housing": get("home.housing")})
+
+
+def rule_h3(get: Get, ins: dict, levels: dict) -> Fired | None:
+    recent_iop = (
+        get("prior_care.most_intensive_12m") in ("iop", "php") and get("prior_care.status") in RECENT_STATUSES
+    )
+    if not (recent_iop and levels["relapse_risk"] == "high"):
+        return None
+    return Fired(
+        relapse_signs(get, ins),
+        {
+            "prior_care.most_intensive_12m": get("prior_care.most_intensive_12m"),
+            "prior_care.status": get("prior_care.status"),
+            "domains.relapse_risk": "high",
+        },
+    )
+
+
+def rule_h4(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["mental_health"] != "high" or levels["home_support"] not in ("unsafe", "low"):
+        return None
+    details = [f"PHQ-9 {ins['phq9']['score']} of 27, GAD-7 {ins['gad7']['score']} of 21"]
+    return Fired(
+        details,
+        {**_score_evidence(ins, "phq9", "gad7"), "domains.home_support": levels["home_support"]},
+    )
+
+
+def rule_step_down(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["prior_care"] != "recent_intensive":
+        return None
+    most, status = get("prior_care.most_intensive_12m"), get("prior_care.status")
+    return Fired(
+        [f"{_CARE_WORDS[most]}, {_STATUS_WORDS[status]}"],
+        {"prior_care.most_intensive_12m": most, "prior_care.status": status},
+    )
+
+
+def rule_co_occurring(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["dual_diagnosis"] != "present":
+        return None
+    return Fired(
+        [f"substance use {levels['substance_use']}, mental health {levels['mental_health']}"],
+        {
+            "domains.substance_use": levels["substance_use"],
+            "domains.mental_health": levels["mental_health"],
+            "auditc.score": ins["auditc"]["score"],
+            "taps1.drugs": ins["taps1"]["drugs"],
+            "taps1.rx": ins["taps1"]["rx"],
+            **_score_evidence(ins, "phq9", "gad7", "pcptsd5"),
+            "mh.diagnosis": get("mh.diagnosis"),
+        },
+    )
+
+
+def rule_relapse_risk(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if not at_least("relapse_risk", levels["relapse_risk"], "moderate"):
+        return None
+    bam = ins["bam"]
+    return Fired(
+        relapse_signs(get, ins),
+        {
+            "bam.use": bam["use"],
+            "bam.risk": bam["risk"],
+            "bam.protective": bam["protective"],
+            "relapse.recent_return": get("relapse.recent_return"),
+            "domains.relapse_risk": levels["relapse_risk"],
+        },
+    )
+
+
+def rule_step_up(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if get("prior_care.outpatient_not_enough") != "yes":
+        return None
+    return Fired([], {"prior_care.outpatient_not_enough": "yes"})
+
+
+def rule_repeated_treatment(get: Get, ins: dict, levels: dict) -> Fired | None:
+    episodes = get("prior_care.episodes_lifetime")
+    if episodes not in ("2_3", "4_plus"):
+        return None
+    return Fired([episodes], {"prior_care.episodes_lifetime": episodes})
+
+
+def rule_severe_symptoms(get: Get, ins: dict, levels: dict) -> Fired | None:
+    details = []
+    if levels["substance_use"] == "high":
+        details.append("substance_high")
+    if levels["mental_health"] == "high":
+        details.append("mental_high")
+    if not details:
+        return None
+    return Fired(
+        details,
+        {"domains.substance_use": levels["substance_use"], "domains.mental_health": levels["mental_health"]},
+    )
+
+
+def rule_home_support_low(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["home_support"] != "low":
+        return None
+    details = []
+    if ins["mspss"]["band"] == "low":
+        details.append("low_mspss")
+    if get("home.housing") == "unstable":
+        details.append("unstable_housing")
+    if get("home.others_using") == "yes":
+        details.append("others_using")
+    return Fired(
+        details,
+        {
+            "mspss.mean": ins["mspss"]["mean"],
+            "home.housing": get("home.housing"),
+            "home.others_using": get("home.others_using"),
+        },
+    )
+
+
+def rule_home_support_unsafe(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["home_support"] != "unsafe":
+        return None
+    return Fired(
+        _unsafe_home_details(get), {"home.safe": get("home.safe"), "home.housing": get("home.housing")}
+    )
+
+
+def rule_practical_barrier(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if levels["practical"] != "barrier":
+        return None
+    details = []
+    if get("practical.attend_hours") == "no":
+        details.append("attend_no")
+    if get("practical.transport") == "no":
+        details.append("transport_no")
+    return Fired(
+        details,
+        {
+            "practical.attend_hours": get("practical.attend_hours"),
+            "practical.transport": get("practical.transport"),
+        },
+    )
+
+
+def _unsafe_home_details(get: Get) -> list[str]:
+    details = []
+    if not get("home.safe"):
+        details.append("not_safe_home")
+    if get("home.housing") == "none":
+        details.append("no_housing")
+    return details
+
+
+_CARE_WORDS = {
+    "php": "a partial hospital (day) program",
+    "residential": "a residential program",
+    "inpatient": "a hospital, detox or psychiatric unit",
+}
+_STATUS_WORDS = {
+    "currently_in": "there now",
+    "discharged_30d": "left in the last 30 days",
+    "discharged_90d": "left in the last 3 months",
+}
+
+HIGHER_LEVEL_RULES: dict[str, Rule] = {"H1": rule_h1, "H2": rule_h2, "H3": rule_h3, "H4": rule_h4}
+IOP_INDICATORS: dict[str, Rule] = {
+    "step_down": rule_step_down,
+    "co_occurring": rule_co_occurring,
+    "relapse_risk": rule_relapse_risk,
+    "step_up": rule_step_up,
+    "repeated_treatment": rule_repeated_treatment,
+    "severe_symptoms": rule_severe_symptoms,
+}
+BARRIER_RULES: dict[str, Rule] = {
+    "home_support_unsafe": rule_home_support_unsafe,
+    "home_support_low": rule_home_support_low,
+    "practical_barrier": rule_practical_barrier,
+}
+
+
+def _fire(rules: dict[str, Rule], get: Get, ins: dict, levels: dict) -> dict[str, Fired]:
+    """Every rule of a group that fires; a rule whose inputs were never reached is skipped."""
+    fired = {}
+    for name, rule in rules.items():
+        try:
+            result = rule(get, ins, levels)
+        except NotAnswered:
+            continue
+        if result is not None:
+            fired[name] = result
+    return fired
+
+
+def _reason(rule: str, fired: Fired, respondent: str, template: str | None = None) -> dict:
+    return {
+        "rule": rule,
+        "text": render(template or rule, respondent, fired.details),
+        "evidence": fired.evidence,
+    }
+
+
+def suggest(get: Get, ins: dict, levels: dict, respondent: str) -> tuple[str, list[dict]]:
+    """The disposition and its reasons, in order: the deciding rules first."""
+    urgent = _fire({"urgent": rule_urgent}, get, ins, levels)
+    higher = _fire(HIGHER_LEVEL_RULES, get, ins, levels)
+    indicators = _fire(IOP_INDICATORS, get, ins, levels)
+    reasons = [
+        _reason(name, fired, respondent) for group in (urgent, higher) for name, fired in group.items()
+    ]
+
+    if urgent:
+        disposition = "urgent"
+    elif higher:
+        disposition = "higher_level"
+    else:
+        disposition = None
+    reasons += [_reason(name, fired, respondent) for name, fired in indicators.items()]
+    if disposition is not None:
+        return disposition, reasons
+
+    other_indicators = set(indicators) - {"step_down"}
+    if "step_down" in indicators or (_need(levels) and other_indicators):
+        barriers = _fire(BARRIER_RULES, get, ins, levels)
+        reasons += [_reason(name, fired, respondent) for name, fired in barriers.items()]
+        return ("iop_with_supports" if barriers else "iop"), reasons
+
+    template = "outpatient_need" if _need(levels) else "outpatient_no_need"
+    reasons.append(_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template))
+    return "outpatient", reasons

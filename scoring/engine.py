@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 
-from scoring.answers import Computed, NotAnswered, reader
+from scoring.answers import Computed, Get, NotAnswered, reader
 from scoring.domains import DOMAIN_RULES, dual_diagnosis, urgent_triggers
 from scoring.flags import FLAG_RULES
 from scoring.instruments import INSTRUMENTS
@@ -29,18 +29,11 @@ def validate(screen: object, questionnaire: Questionnaire | None = None) -> Vali
 def score(valid: ValidScreen) -> dict:
     """Score an already validated screen."""
     get = reader(valid.answers, valid.unanswered)
-    # In a complete screen nothing raises; in a partial (urgent) one, whatever needs an answer
-    # that was never reached is left out, and everything else still appears.
-    instruments = Computed()
-    for name, compute in INSTRUMENTS.items():
-        with contextlib.suppress(NotAnswered):
-            instruments[name] = compute(get)
-
-    levels = Computed()
-    for name, rule in DOMAIN_RULES.items():
-        with contextlib.suppress(NotAnswered):
-            levels[name] = rule(get, instruments)
-    with contextlib.suppress(NotAnswered):
+    if valid.partial:
+        instruments, levels = _partial_scores(get)
+    else:
+        instruments = Computed((name, compute(get)) for name, compute in INSTRUMENTS.items())
+        levels = Computed((name, rule(get, instruments)) for name, rule in DOMAIN_RULES.items())
         levels["dual_diagnosis"] = dual_diagnosis(get, instruments, levels)
 
     disposition, reasons = suggest(get, instruments, levels, valid.respondent)
@@ -50,7 +43,7 @@ def score(valid: ValidScreen) -> dict:
             if rule(get, levels, valid.respondent):
                 flags.append(flag)
         except NotAnswered:
-            pass
+            continue  # a flag whose answers were never reached (urgent stop) is left out
 
     return {
         "disposition": disposition,
@@ -60,6 +53,26 @@ def score(valid: ValidScreen) -> dict:
         "reasons": reasons,
         "rules_version": RULES_VERSION,
     }
+
+
+def _partial_scores(get: Get) -> tuple[Computed, Computed]:
+    """Scores of a screen stopped at an urgent answer: whatever needs an answer that was never
+    reached is left out, and everything else still appears."""
+    instruments = Computed()
+    for name, compute in INSTRUMENTS.items():
+        try:
+            instruments[name] = compute(get)
+        except NotAnswered:
+            continue
+    levels = Computed()
+    for name, rule in DOMAIN_RULES.items():
+        try:
+            levels[name] = rule(get, instruments)
+        except NotAnswered:
+            continue
+    with contextlib.suppress(NotAnswered):
+        levels["dual_diagnosis"] = dual_diagnosis(get, instruments, levels)
+    return instruments, levels
 
 
 _DOMAIN_ORDER = (

@@ -5,14 +5,20 @@ from __future__ import annotations
 from scoring import cutoffs as c
 from scoring.answers import Get, lenient
 
-
-def _sum(get: Get, ids: list[str]) -> int:
-    return sum(get(item_id) or 0 for item_id in ids)
+AUDITC_IDS = ("auditc.1", "auditc.2", "auditc.3")
+PHQ9_IDS = tuple(f"phq9.{n}" for n in range(1, 10))
+GAD7_IDS = tuple(f"gad7.{n}" for n in range(1, 8))
+PCPTSD5_IDS = tuple(f"pcptsd5.{n}" for n in range(1, 6))
+BAM_USE_IDS = tuple(f"bam.{n}" for n in c.BAM_USE_ITEMS)
+BAM_RISK_IDS = tuple(f"bam.{n}" for n in c.BAM_RISK_ITEMS)
+BAM_PROTECTIVE_IDS = tuple(f"bam.{n}" for n in c.BAM_PROTECTIVE_ITEMS)
+MSPSS_IDS = tuple(f"mspss.{n}" for n in range(1, 13))
+MSPSS_SUBSCALE_IDS = {name: tuple(f"mspss.{n}" for n in items) for name, items in c.MSPSS_SUBSCALES.items()}
 
 
 def auditc(get: Get) -> dict:
     # Items 2 and 3 are not asked of someone who never drinks; they count 0.
-    score = _sum(get, ["auditc.1", "auditc.2", "auditc.3"])
+    score = sum(get(item_id) or 0 for item_id in AUDITC_IDS)
     threshold = c.AUDITC_POSITIVE_MALE if get("about.sex_at_birth") == "male" else c.AUDITC_POSITIVE_OTHER
     return {
         "score": score,
@@ -34,18 +40,18 @@ def taps1(get: Get) -> dict:
 
 
 def phq9(get: Get) -> dict:
-    score = _sum(get, [f"phq9.{n}" for n in range(1, 10)])
+    score = sum(map(get, PHQ9_IDS))
     return {"score": score, "band": c.band(score, c.PHQ9_BANDS)}
 
 
 def gad7(get: Get) -> dict:
-    score = _sum(get, [f"gad7.{n}" for n in range(1, 8)])
+    score = sum(map(get, GAD7_IDS))
     return {"score": score, "band": c.band(score, c.GAD7_BANDS)}
 
 
 def pcptsd5(get: Get) -> dict:
     # Without exposure the five symptom items are not asked and the score is 0.
-    score = sum(1 for n in range(1, 6) if get(f"pcptsd5.{n}")) if get("pcptsd5.exposure") else 0
+    score = sum(map(get, PCPTSD5_IDS)) if get("pcptsd5.exposure") else 0
     return {"score": score, "band": "positive" if score >= c.PCPTSD5_POSITIVE else "negative"}
 
 
@@ -68,10 +74,9 @@ def cssrs(get: Get) -> dict:
 
 
 def bam(get: Get) -> dict:
-    def scale(items: tuple[int, ...]) -> int:
-        return _sum(get, [f"bam.{n}" for n in items])
-
-    use, risk, protective = scale(c.BAM_USE_ITEMS), scale(c.BAM_RISK_ITEMS), scale(c.BAM_PROTECTIVE_ITEMS)
+    use = sum(map(get, BAM_USE_IDS))
+    risk = sum(map(get, BAM_RISK_IDS))
+    protective = sum(map(get, BAM_PROTECTIVE_IDS))
     return {
         "use": use,
         "risk": risk,
@@ -82,13 +87,12 @@ def bam(get: Get) -> dict:
     }
 
 
-def _mean(get: Get, items: tuple[int, ...] | range) -> float:
-    values = [get(f"mspss.{n}") for n in items]
-    return round(sum(values) / len(values), 2)
+def _mean(get: Get, ids: tuple[str, ...]) -> float:
+    return round(sum(map(get, ids)) / len(ids), 2)
 
 
 def mspss(get: Get) -> dict:
-    mean = _mean(get, range(1, 13))
+    mean = _mean(get, MSPSS_IDS)
     if mean < c.MSPSS_LOW_BELOW:
         band = "low"
     elif mean <= c.MSPSS_HIGH_ABOVE:
@@ -96,8 +100,8 @@ def mspss(get: Get) -> dict:
     else:
         band = "high"
     result = {"mean": mean, "band": band}
-    for name, items in c.MSPSS_SUBSCALES.items():
-        result[name] = _mean(get, items)
+    for name, ids in MSPSS_SUBSCALE_IDS.items():
+        result[name] = _mean(get, ids)
     return result
 
 

@@ -23,7 +23,8 @@ from scoring.schema import Clause, Condition, Item, Section
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+# The comparison each condition operator stands for (shared by the validator and FHIR export).
+OPS: dict[str, Callable[[object, object], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,
@@ -43,7 +44,7 @@ def clause_holds(clause: Clause, answers: Mapping[str, object]) -> bool:
     value = answers.get(clause.item)
     if value is None:
         return False
-    return _OPS[clause.op](value, clause.value)
+    return OPS[clause.op](value, clause.value)
 
 
 def condition_holds(condition: Condition | None, answers: Mapping[str, object]) -> bool:
@@ -168,8 +169,14 @@ def _check_condition(path: Path, item: Item, earlier: Mapping[str, Item]) -> Non
             raise QuestionnaireError(f"{path.name}: item {item.id}: {problem}")
 
 
-def load_questionnaire(directory: Path | str = QUESTIONNAIRE_DIR) -> Questionnaire:
-    """Load and check every ``*.yaml`` in ``directory``; raises ``QuestionnaireError``."""
+def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
+    """Load and check every ``*.yaml`` in ``directory``; raises ``QuestionnaireError``.
+
+    Loaded once per directory and process: the default path skips even the path resolution,
+    since scoring calls this for every screen.
+    """
+    if directory is None:
+        return _load_cached(str(QUESTIONNAIRE_DIR))
     return _load_cached(str(Path(directory).resolve()))
 
 

@@ -4,6 +4,8 @@ a sentence); "you" and "they" take the same verb forms, so one template serves b
 
 from __future__ import annotations
 
+import functools
+
 PRONOUNS = {
     "self": {"they": "you", "their": "your", "them": "you", "They": "You", "Their": "Your"},
     "loved_one": {"they": "they", "their": "their", "them": "them", "They": "They", "Their": "Their"},
@@ -102,9 +104,10 @@ DETAILS = {
 }
 
 
-def render(rule: str, respondent: str, details: list[str] | None = None) -> str:
-    """The reason's text, with detail phrases joined in plain English."""
+@functools.lru_cache(maxsize=4096)
+def render(rule: str, respondent: str, details: tuple[str, ...] = ()) -> str:
+    """The reason's text, with detail phrases joined in plain English (cached: few distinct)."""
     words = PRONOUNS[respondent]
-    phrases = [DETAILS[d].format(**words) if d in DETAILS else d for d in details or []]
+    phrases = [DETAILS[d].format(**words) if d in DETAILS else d for d in details]
     joined = ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
     return TEMPLATES[rule].format(details=joined, **words)

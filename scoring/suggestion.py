@@ -266,7 +266,7 @@ def _fire(rules: dict[str, Rule], get: Get, ins: dict, levels: dict) -> dict[str
 def _reason(rule: str, fired: Fired, respondent: str, template: str | None = None) -> dict:
     return {
         "rule": rule,
-        "text": render(template or rule, respondent, fired.details),
+        "text": render(template or rule, respondent, tuple(fired.details)),
         "evidence": fired.evidence,
     }
 

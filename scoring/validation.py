@@ -12,20 +12,12 @@ import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from scoring.questionnaire import Questionnaire, load_questionnaire
+from scoring.questionnaire import OPS, Questionnaire, load_questionnaire
 from scoring.schema import Condition, Item
 
 RESPONDENTS = ("self", "loved_one")
-
-_OPS: dict[str, Callable[[object, object], bool]] = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-}
 
 
 class ScreenInvalid(ValueError):
@@ -85,14 +77,46 @@ def _value_checker(item: Item) -> tuple[Callable[[object], bool], str]:
     return multi_ok, f"must be a non-empty list of distinct codes from: {listed}"
 
 
-@dataclass(frozen=True)
-class _ItemRule:
+class _ItemRule(NamedTuple):
     id: str
     valid: Callable[[object], bool]
     invalid_message: str
-    condition: Condition | None
+    # Compiled "asked if" (None: always asked), taking the valid answers so far.
+    asked: Callable[[Mapping[str, object]], bool] | None
     condition_text: str
-    parents: tuple[str, ...]
+    parents: frozenset[str]
+
+
+def _compile(condition: Condition) -> Callable[[Mapping[str, object]], bool]:
+    """A closure for one condition; a clause about an absent answer is false (as in FHIR)."""
+    checks = tuple((c.item, OPS[c.op], c.value) for c in condition.clauses)
+    if len(checks) == 1:
+        ((item_id, op, target),) = checks
+
+        def one(values: Mapping[str, object]) -> bool:
+            value = values.get(item_id)
+            return value is not None and op(value, target)
+
+        return one
+    if condition.behavior == "any":
+
+        def any_of(values: Mapping[str, object]) -> bool:
+            for item_id, op, target in checks:
+                value = values.get(item_id)
+                if value is not None and op(value, target):
+                    return True
+            return False
+
+        return any_of
+
+    def all_of(values: Mapping[str, object]) -> bool:
+        for item_id, op, target in checks:
+            value = values.get(item_id)
+            if value is None or not op(value, target):
+                return False
+        return True
+
+    return all_of
 
 
 @functools.lru_cache(maxsize=8)
@@ -106,26 +130,77 @@ def _rules(questionnaire: Questionnaire) -> tuple[_ItemRule, ...]:
                 id=item.id,
                 valid=valid,
                 invalid_message=message,
-                condition=condition,
+                asked=_compile(condition) if condition else None,
                 condition_text=_describe_condition(condition) if condition else "",
-                parents=tuple(c.item for c in condition.clauses) if condition else (),
+                parents=frozenset(c.item for c in condition.clauses) if condition else frozenset(),
             )
         )
     return tuple(rules)
 
 
-def _holds(condition: Condition, values: Mapping[str, object]) -> bool:
-    if condition.behavior == "any":
-        for clause in condition.clauses:
-            value = values.get(clause.item)
-            if value is not None and _OPS[clause.op](value, clause.value):
-                return True
-        return False
-    for clause in condition.clauses:
-        value = values.get(clause.item)
-        if value is None or not _OPS[clause.op](value, clause.value):
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class _FastPlan:
+    """Checks a complete, valid screen mostly in C (set and itemgetter operations).
+
+    It only ever says "complete and valid" or "not sure"; on "not sure" the item-by-item
+    loop below runs and writes the messages, so it is the one source of every verdict that
+    rejects. Always-asked items are checked in groups sharing a type and set of values.
+    """
+
+    groups: tuple[tuple[Callable[[Mapping[str, object]], tuple], type, frozenset | None], ...]
+    conditional: tuple[tuple[str, Callable[[Mapping[str, object]], bool], Callable[[object], bool]], ...]
+    always_count: int
+
+    def accepts(self, answers: Mapping[str, object]) -> bool:
+        try:
+            for getter, value_type, allowed in self.groups:
+                values = getter(answers)
+                if set(map(type, values)) != {value_type}:
+                    return False
+                if allowed is not None and not allowed.issuperset(values):
+                    return False
+        except (KeyError, TypeError):
             return False
-    return True
+        count = self.always_count
+        for item_id, asked_if, is_valid in self.conditional:
+            if asked_if(answers):
+                value = answers.get(item_id, _ABSENT)
+                if value is _ABSENT or not is_valid(value):
+                    return False
+                count += 1
+            elif item_id in answers:
+                return False
+        return len(answers) == count  # any unknown id makes the count differ
+
+
+@functools.lru_cache(maxsize=8)
+def _fast_plan(questionnaire: Questionnaire) -> _FastPlan:
+    grouped: dict[tuple, list[str]] = {}
+    conditional = []
+    rules = {rule.id: rule for rule in _rules(questionnaire)}
+    for item in questionnaire.items.values():
+        if item.asked_if is not None or item.type == "multi_choice":
+            rule = rules[item.id]
+            conditional.append((item.id, rule.asked or (lambda answers: True), rule.valid))
+        elif item.type == "yes_no":
+            grouped.setdefault((bool, None), []).append(item.id)
+        else:
+            value_type = int if item.type == "scale" else str
+            allowed = frozenset(option.value for option in item.options)
+            grouped.setdefault((value_type, allowed), []).append(item.id)
+    groups = []
+    for (value_type, allowed), ids in grouped.items():
+        # itemgetter of one key returns the bare value; wrap it so every getter gives a tuple.
+        getter = operator.itemgetter(*ids) if len(ids) > 1 else (lambda answers, key=ids[0]: (answers[key],))
+        groups.append((getter, value_type, allowed))
+    return _FastPlan(
+        groups=tuple(groups),
+        conditional=tuple(conditional),
+        always_count=sum(len(ids) for ids in grouped.values()),
+    )
 
 
 def check_screen(
@@ -139,6 +214,17 @@ def check_screen(
     the engine passes its safety rule so this module holds no clinical logic.
     """
     questionnaire = questionnaire or load_questionnaire()
+    if (
+        type(screen) is dict
+        and len(screen) == 2
+        and screen.get("respondent") in RESPONDENTS
+        and type(screen.get("answers")) is dict
+        and _fast_plan(questionnaire).accepts(screen["answers"])
+    ):
+        return ValidScreen(
+            respondent=screen["respondent"], answers=dict(screen["answers"]), unanswered=frozenset()
+        )
+
     errors: list[dict[str, str]] = []
     if not isinstance(screen, Mapping):
         raise ScreenInvalid([{"item": "screen", "message": "must be an object with respondent and answers"}])
@@ -149,47 +235,47 @@ def check_screen(
     if not isinstance(answers, Mapping):
         errors.append({"item": "answers", "message": "must be an object of item ids to answers"})
         raise ScreenInvalid(errors)
-    extra = set(screen) - {"respondent", "answers"}
-    for key in sorted(extra, key=str):
-        errors.append(
-            {"item": str(key), "message": "unknown field of a screen (expected respondent and answers)"}
-        )
-
-    items = questionnaire.items
-    for item_id in answers:
-        if item_id not in items:
-            errors.append({"item": str(item_id), "message": "unknown item id"})
+    if len(screen) > 2:
+        for key in sorted(set(screen) - {"respondent", "answers"}, key=str):
+            errors.append(
+                {"item": str(key), "message": "unknown field of a screen (expected respondent and answers)"}
+            )
+    unknown = answers.keys() - questionnaire.items.keys()
+    for item_id in sorted(unknown, key=str):
+        errors.append({"item": str(item_id), "message": "unknown item id"})
 
     valid: dict[str, object] = {}
     broken: set[str] = set()  # present but invalid: their dependants cannot be judged
     unanswered: set[str] = set()  # absent, and asked (or not ruled out)
     required_missing: list[str] = []
-    for rule in _rules(questionnaire):
-        item_id = rule.id
-        if rule.condition is None:
+    # Unpacked rather than read by attribute: this loop runs ~90 times per screen.
+    for item_id, is_valid, invalid_message, asked_if, condition_text, parents in _rules(questionnaire):
+        if asked_if is None:
             asked: bool | None = True
-        elif any(parent in broken for parent in rule.parents):
-            asked = None
-        elif any(parent in unanswered for parent in rule.parents) and not _holds(rule.condition, valid):
-            # A parent is missing (urgent stop): the condition may hold once it is answered.
+        elif not (broken or unanswered):
+            asked = asked_if(valid)  # the fast path: everything so far is answered and valid
+        elif parents & broken:
             asked = None
         else:
-            asked = _holds(rule.condition, valid)
+            asked = asked_if(valid)
+            if not asked and parents & unanswered:
+                # A parent is missing (urgent stop): the condition may hold once it is answered.
+                asked = None
 
-        if item_id in answers:
-            value = answers[item_id]
-            if not rule.valid(value):
-                errors.append({"item": item_id, "message": f"{rule.invalid_message} (got {value!r})"})
+        value = answers.get(item_id, _ABSENT)
+        if value is not _ABSENT:
+            if not is_valid(value):
+                errors.append({"item": item_id, "message": f"{invalid_message} (got {value!r})"})
                 broken.add(item_id)
-            elif asked is False or (asked is None and not broken.intersection(rule.parents)):
+            elif asked is True:
+                valid[item_id] = value
+            elif asked is False or not (parents & broken):
                 errors.append(
-                    {"item": item_id, "message": f"answered, but it is only asked when {rule.condition_text}"}
+                    {"item": item_id, "message": f"answered, but it is only asked when {condition_text}"}
                 )
                 broken.add(item_id)
-            elif asked is None:
-                broken.add(item_id)
             else:
-                valid[item_id] = value
+                broken.add(item_id)  # its parent is invalid; that error is reported already
         elif asked is True:
             unanswered.add(item_id)
             required_missing.append(item_id)

@@ -1,0 +1,44 @@
+"""Random valid screens, made by walking the questionnaire in order and honouring each
+"asked if" condition: for property tests and benchmarks (never for real people's data).
+
+Each screen draws one severity between 0 and 1 and leans every answer toward it, so a batch
+holds the mix a program sees (mostly mild, some severe) and every disposition turns up,
+rather than the uniform noise that would make nearly every screen urgent.
+"""
+
+from __future__ import annotations
+
+import random
+
+from scoring.questionnaire import Questionnaire, condition_holds, load_questionnaire
+from scoring.schema import Item
+
+# Items where a higher score means more protection or support: severity pulls them down.
+PROTECTIVE = {f"bam.{n}" for n in (9, 10, 12, 13, 14, 16, 17)} | {f"mspss.{n}" for n in range(1, 13)}
+PROTECTIVE |= {"home.safe", "practical.telehealth_ok", "readiness.ruler"}
+
+
+def _random_value(item: Item, rng: random.Random, severity: float) -> object:
+    lean = 1.0 - severity if item.id in PROTECTIVE else severity
+    if item.type == "yes_no":
+        return rng.random() < 0.05 + 0.5 * lean**2
+    values = [option.value for option in item.options]
+    if item.type == "multi_choice":
+        return rng.sample(values, rng.randint(1, 3))
+    if item.type == "scale":
+        ordered = sorted(values)
+        position = min(len(ordered) - 1, max(0, round(rng.gauss(lean, 0.25) * (len(ordered) - 1))))
+        return ordered[position]
+    # Choice lists mostly open with the calm answer ("stable", "none", "yes, I can attend").
+    return values[0] if rng.random() > lean else rng.choice(values)
+
+
+def random_screen(rng: random.Random, questionnaire: Questionnaire | None = None) -> dict:
+    """A complete valid screen."""
+    questionnaire = questionnaire or load_questionnaire()
+    severity = rng.betavariate(1.5, 3.0)
+    answers: dict[str, object] = {}
+    for item in questionnaire.items.values():
+        if condition_holds(item.asked_if, answers):
+            answers[item.id] = _random_value(item, rng, severity)
+    return {"respondent": rng.choice(["self", "loved_one"]), "answers": answers}

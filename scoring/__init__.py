@@ -6,6 +6,7 @@ Pure Python; never imports streamlit. Public API::
     result = evaluate({"respondent": "self", "answers": {...}})
 """
 
+from scoring.domains import safety_so_far
 from scoring.engine import RULES_VERSION, evaluate, score, validate
 from scoring.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from scoring.validation import ScreenInvalid, ValidScreen
@@ -18,6 +19,7 @@ __all__ = [
     "ValidScreen",
     "evaluate",
     "load_questionnaire",
+    "safety_so_far",
     "score",
     "validate",
 ]

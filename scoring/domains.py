@@ -6,9 +6,11 @@ with ``at_least``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from scoring import cutoffs as c
 from scoring.answers import Get, lenient
-from scoring.instruments import cssrs_high
+from scoring.instruments import cssrs, cssrs_high
 
 LEVELS = {
     "safety": ("none", "elevated", "urgent"),
@@ -47,9 +49,16 @@ def urgent_triggers(get: Get) -> list[str]:
 def safety(get: Get, ins: dict) -> str:
     if urgent_triggers(lenient(get)):
         return "urgent"
-    if ins["cssrs"]["risk"] in ("low", "moderate") or get("phq9.9") >= c.PHQ9_SUICIDE_ITEM_ELEVATED:
+    # ``or 0``: phq9.9 is always present in a complete screen, but not yet while answering.
+    if ins["cssrs"]["risk"] in ("low", "moderate") or (get("phq9.9") or 0) >= c.PHQ9_SUICIDE_ITEM_ELEVATED:
         return "elevated"
     return "none"
+
+
+def safety_so_far(answers: Mapping[str, object]) -> str:
+    """The safety level from whatever has been answered so far, for the wizard's crisis
+    interrupt: an unanswered question counts as "no". Same rule as the safety domain."""
+    return safety(answers.get, {"cssrs": cssrs(answers.get)})
 
 
 def withdrawal_high_paths(get: Get) -> list[str]:

@@ -1,0 +1,70 @@
+"""Welcome: what IOP is, the privacy notice, and where a screen starts or resumes."""
+
+import streamlit as st
+
+from ui import texts
+from ui import wizard_state as ws
+from ui.client import client_key
+from ui.setup import crisis_footer, page_setup
+
+SCREEN_PAGE = "pages/screen.py"
+
+
+def start_form() -> None:
+    st.subheader(texts.START_BUTTON)
+    respondent = st.radio(
+        texts.RESPONDENT_QUESTION,
+        list(texts.RESPONDENT_OPTIONS),
+        index=None,
+        format_func=texts.RESPONDENT_OPTIONS.__getitem__,
+        key="respondent",
+    )
+    if respondent == "loved_one":
+        st.info(texts.LOVED_ONE_NOTE)
+    st.markdown(texts.CONSENT_TEXT)
+    consent = st.checkbox(texts.CONSENT_LABEL, key="consent")
+    if st.button(texts.START_BUTTON, key="nav-start", type="primary"):
+        problems = []
+        if respondent is None:
+            problems.append(texts.START_PROBLEMS["respondent"])
+        if not consent:
+            problems.append(texts.START_PROBLEMS["consent"])
+        for problem in problems:
+            st.error(problem)
+        if not problems:
+            ws.begin(respondent, texts.CONSENT_VERSION)
+            ws.go_to_step(ws.current(), 0)
+            st.switch_page(SCREEN_PAGE)
+
+
+def resume_form() -> None:
+    st.subheader(texts.RESUME_TITLE)
+    code = st.text_input(texts.RESUME_LABEL, key="resume-code", help=texts.RESUME_HELP, max_chars=20)
+    if st.button(texts.RESUME_BUTTON, key="nav-resume"):
+        wizard, problem = ws.resume(code or "", client_key())
+        if problem:
+            st.error(problem)
+        elif wizard is not None:
+            st.switch_page(SCREEN_PAGE)
+
+
+def main() -> None:
+    page_setup("Welcome")
+    wizard = ws.current() or ws.restore_from_query(client_key())
+    st.title(texts.WELCOME_TITLE)
+    st.markdown(texts.WELCOME_INTRO)
+    if wizard is not None and wizard.stage != "sent":
+        st.info(texts.WELCOME_BACK)
+        if st.button(texts.CONTINUE_BUTTON, key="nav-continue", type="primary"):
+            st.switch_page(SCREEN_PAGE)
+    st.markdown(texts.WHAT_IS_IOP)
+    st.markdown(f"{texts.HOW_LONG} {texts.NOT_A_DIAGNOSIS}")
+    with st.container(border=True):
+        start_form()
+    with st.container(border=True):
+        resume_form()
+    st.markdown(texts.PRIVACY_NOTICE)
+    crisis_footer()
+
+
+main()

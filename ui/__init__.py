@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: setup, renderers, the wizard, the result view."""

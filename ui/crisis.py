@@ -1,0 +1,57 @@
+"""Crisis help: the banner that appears once an answer raises safety, and the crisis page the
+wizard stops at when an answer makes it urgent (spec section 8 lists the resources)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring import load_questionnaire
+from scoring.domains import urgent_triggers
+from ui import texts
+from ui import wizard_state as ws
+from ui.submit import submit_form
+
+# The answers that can make safety urgent, and the value that does.
+URGENT_ANSWERS = {
+    "cssrs.4": True,
+    "cssrs.5": True,
+    "cssrs.6_recent": True,
+    "safety.harm_others": True,
+    "withdrawal.current_symptoms": "severe",
+}
+
+
+def elevated_banner(respondent: str) -> None:
+    # st.warning renders with role="alert", so screen readers announce it when it appears.
+    with st.container(key="crisis-banner"):
+        st.warning(texts.ELEVATED_BANNER[respondent], icon=":material/support_agent:")
+
+
+def on_mistake() -> None:
+    """Clear the urgent answers and go back to the first step that had one, to answer again."""
+    wizard = ws.current()
+    if wizard is None:
+        return
+    questionnaire = load_questionnaire()
+    cleared = [i for i, v in URGENT_ANSWERS.items() if wizard.answers.get(i) == v]
+    for item_id in cleared:
+        wizard.answers.pop(item_id, None)
+        st.session_state.pop(item_id, None)
+    wizard.answers = questionnaire.prune(wizard.answers)
+    names = [s.section for s in questionnaire.sections]
+    steps = [names.index(questionnaire.section_of[i]) for i in cleared] or [0]
+    ws.go_to_step(wizard, min(steps))
+    ws.save(wizard)
+
+
+def render_crisis(wizard: ws.Wizard) -> None:
+    with st.container(key="crisis-page"):
+        st.error(texts.CRISIS_TITLE[wizard.respondent], icon=":material/emergency:")
+        st.markdown(texts.CRISIS_BODY[wizard.respondent])
+    if wizard.reference is not None:
+        submit_form(wizard)  # shows the reference and what happens next
+        return
+    st.markdown(texts.CRISIS_SEND)
+    submit_form(wizard)
+    if urgent_triggers(wizard.answers.get):
+        st.button(texts.CRISIS_BACK, key="crisis-back", on_click=on_mistake)

@@ -1,0 +1,75 @@
+"""A printable one- or two-page summary of the result (fpdf2), to take to an appointment.
+
+Each file carries its own summary id and time: Streamlit serves downloads by content hash with
+no session check, so two people's summaries must never be the same bytes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+
+from ui import texts
+from ui.result_view import score_line
+
+# fpdf2's built-in fonts are Latin-1; these are the characters our wording uses beyond it.
+_ASCII = str.maketrans(
+    {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "≥": ">=", "·": "-"}
+)
+
+
+def _plain(text: str) -> str:
+    return text.replace("**", "").translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
+
+
+def build_pdf(result: dict, respondent: str, reference: str | None = None) -> bytes:
+    pdf = FPDF(format="Letter")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+
+    def heading(text: str, size: int = 13) -> None:
+        pdf.set_font("Helvetica", "B", size)
+        pdf.multi_cell(width, 7, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+    def para(text: str) -> None:
+        pdf.set_font("Helvetica", "", 10.5)
+        pdf.multi_cell(width, 5.5, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+
+    heading(f"{texts.APP_TITLE}: summary", 16)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    para(
+        f"Made {stamp}. Summary id {secrets.token_hex(4)}."
+        + (f" Reference {reference}." if reference else "")
+    )
+    para(texts.RESULT_DISCLAIMER)
+    heading(texts.DISPOSITION_HEADLINE[result["disposition"]][respondent], 14)
+    heading(texts.RESULT_REASONS_TITLE)
+    for reason in result["reasons"]:
+        para(f"- {reason['text']}")
+    notices = [texts.FLAG_MESSAGES[f] for f in result["flags"] if f in texts.FLAG_MESSAGES]
+    if notices:
+        heading(texts.RESULT_FLAGS_TITLE)
+        for notice in notices:
+            para(f"- {notice}")
+    heading(texts.RESULT_NEXT_TITLE)
+    for step in texts.NEXT_STEPS[result["disposition"]]:
+        para(f"- {step}")
+    if result["domains"]:
+        heading(texts.DOMAIN_CHART_TITLE)
+        for name, label in texts.DOMAIN_LABELS.items():
+            if name in result["domains"]:
+                level = result["domains"][name]["level"]
+                para(f"- {label}: {texts.LEVEL_WORDS.get(level, level)}")
+    if result["instruments"]:
+        heading(texts.RESULT_SCORES_TITLE)
+        for name, score in result["instruments"].items():
+            if name in texts.INSTRUMENT_MEANING:
+                para(f"- {score_line(name, score)}")
+    heading("Crisis help, any time")
+    para(texts.CRISIS_FOOTER)
+    return bytes(pdf.output())

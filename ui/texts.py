@@ -1,0 +1,421 @@
+"""Every participant-facing sentence that is not a questionnaire item, in one place.
+
+Plain words, short sentences, grade 8 or below (checked by the readability tests). Where the
+wording differs for a family member, the entry is a dict keyed by respondent.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "IOP self-screen"
+
+CONSENT_VERSION = "2026-11-26.1"
+CONSENT_TEXT = """
+**Before you start**
+
+- This is a screen, not a diagnosis. It takes about 15 minutes. A clinician will look at any
+  suggestion with you.
+- You do not have to give your name. You can do the whole screen without it.
+- Your answers stay on this program's own server. We save them as you go so they are not
+  lost, and we delete unsent answers after 14 days.
+- Nothing goes to the program's intake team unless you choose to send it at the end.
+- If you send it, only trained intake staff who sign in can read it.
+- You can stop at any time.
+"""
+CONSENT_LABEL = "I have read this and I want to start"
+
+RESPONDENT_QUESTION = "Who are you answering for?"
+RESPONDENT_OPTIONS = {"self": "For myself", "loved_one": "For someone I care about"}
+LOVED_ONE_NOTE = (
+    "You will answer about the person you care about, as best you can. These questions were "
+    "tested with people answering about themselves, so the result is a rough guide. It can "
+    "still help you talk with them and with the program."
+)
+
+WELCOME_TITLE = "Is an Intensive Outpatient Program right for you?"
+WELCOME_INTRO = """
+This short screen helps you see what kind of care may fit you, or someone you care about,
+right now. It asks about alcohol and drug use, mood, stress, past treatment and support at home.
+At the end you get a suggestion, the reasons for it, and next steps.
+"""
+WHAT_IS_IOP = """
+**What is an Intensive Outpatient Program (IOP)?**
+
+IOP is treatment for alcohol or drug use, mental health, or both. You go to sessions for about
+3 hours a day, 3 to 5 days a week, often for 6 to 12 weeks. You keep living at home, and many
+people keep working or going to school.
+
+A week in IOP often has:
+- group therapy with others who understand,
+- one-on-one counseling,
+- family sessions,
+- classes on coping skills, stress and avoiding relapse,
+- peer support from people in recovery.
+
+IOP often fits people who:
+- are stepping down from a hospital, detox, residential or day program,
+- are at risk of going back to drinking or using,
+- have both a substance use and a mental health concern,
+- have a safe, supportive place to live.
+"""
+HOW_LONG = "The screen takes about 15 minutes. You can save and come back to it later."
+NOT_A_DIAGNOSIS = (
+    "This screen is not a diagnosis and not a promise of a place in a program. "
+    "It suggests a level of care. A clinician will confirm what fits."
+)
+PRIVACY_NOTICE = """
+**Your privacy**
+
+- We ask only what we need to suggest care. Your name is optional.
+- Your answers are saved on this program's server so they are not lost. Unsent answers are
+  deleted after 14 days.
+- Nothing goes to intake unless you choose to send it. If you send it, only signed-in intake
+  staff can read it, and every look is logged.
+- Contact details you give are locked with encryption.
+- We use no ads, no trackers and no outside analytics.
+- On a shared computer, close the browser when you finish.
+"""
+START_BUTTON = "Start the screen"
+RESUME_TITLE = "Continue a saved screen"
+RESUME_LABEL = "Your resume code"
+RESUME_HELP = "The 12-letter code you got when you saved, like ABCD-EFGH-JKLM."
+RESUME_BUTTON = "Continue"
+
+START_PROBLEMS = {
+    "respondent": "Please choose who you are answering for.",
+    "consent": "Please tick the box to say you have read this and want to start.",
+}
+
+NAV = {
+    "back": "Back",
+    "next": "Next",
+    "save": "Save and get a code",
+    "review_next": "See my result",
+    "submit": "Send to the intake team",
+}
+STEP_LABEL = "Step {number} of {total}"
+UNANSWERED = "Please answer this question."
+UNANSWERED_SUMMARY = "Some questions still need an answer. They are marked below."
+SAVED = (
+    "Saved. Your resume code is below. Write it down or take a photo of it. "
+    "It works until {expires}. Enter it on the start page to pick up where you left off."
+)
+REVIEW_TITLE = "Check your answers"
+REVIEW_INTRO = "Look over your answers. You can change any section before you see your result."
+REVIEW_CHANGE = "Change this section"
+NOT_ANSWERED = "Not answered"
+
+CRISIS_FOOTER = (
+    "**In crisis?** Call or text **988** (Suicide & Crisis Lifeline), or chat at "
+    "988lifeline.org. In danger right now, or an overdose, seizure or confusion: call **911**. "
+    "SAMHSA National Helpline: **1-800-662-4357** (free, 24/7, English and Spanish)."
+)
+ELEVATED_BANNER = {
+    "self": (
+        "Thank you for being honest. If you are having thoughts of ending your life, you do not "
+        "have to wait. Call or text **988** any time, or chat at 988lifeline.org. If you are in "
+        "danger right now, call **911**."
+    ),
+    "loved_one": (
+        "Thank you for sharing this. If they are having thoughts of ending their life, you can "
+        "call or text **988** for advice on how to help, any time. If they are in danger right "
+        "now, call **911**."
+    ),
+}
+CRISIS_TITLE = {
+    "self": "Let's pause here. Your safety comes first.",
+    "loved_one": "Let's pause here. Their safety comes first.",
+}
+CRISIS_BODY = {
+    "self": """
+Your answer tells us you may not be safe right now. You do not have to finish this screen.
+
+**What to do now**
+- **If you are in danger right now, call 911** or go to the nearest emergency room.
+- **Call or text 988**, or chat at 988lifeline.org. It is free, private and open 24/7.
+  Veterans: press 1. Spanish: press 2.
+- Stay with someone you trust, or ask someone to come to you.
+- Move away from anything you could use to hurt yourself or anyone else.
+- Having a seizure, confusion, or seeing or hearing things after stopping alcohol or pills
+  is a medical emergency: call 911.
+
+**SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
+find treatment.
+""",
+    "loved_one": """
+Your answer tells us the person you care about may not be safe right now. You do not have to
+finish this screen.
+
+**What to do now**
+- **If they are in danger right now, call 911** or take them to the nearest emergency room.
+- **Call or text 988**, or chat at 988lifeline.org. They can talk with you about how to help,
+  or talk with the person directly. Free, private, 24/7. Veterans: press 1. Spanish: press 2.
+- Stay with them if you can. Do not leave them alone if you think they may act.
+- Move anything they could use to hurt themselves or others out of reach.
+- A seizure, confusion, or seeing or hearing things after stopping alcohol or pills is a
+  medical emergency: call 911.
+
+**SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
+find treatment.
+""",
+}
+CRISIS_SEND = (
+    "You can also send what you have answered so far to our intake team. They will treat it as "
+    "urgent and try to call back the same day. This does not replace calling 988 or 911."
+)
+CRISIS_BACK = "I chose an answer by mistake. Go back."
+
+DISPOSITION_HEADLINE = {
+    "urgent": {
+        "self": "Please get help right away.",
+        "loved_one": "Please get help for them right away.",
+    },
+    "higher_level": {
+        "self": "More support than IOP may be the safest first step for you.",
+        "loved_one": "More support than IOP may be the safest first step for them.",
+    },
+    "iop": {
+        "self": "An Intensive Outpatient Program (IOP) looks like a good fit for you.",
+        "loved_one": "An Intensive Outpatient Program (IOP) looks like a good fit for them.",
+    },
+    "iop_with_supports": {
+        "self": "IOP could fit you, with some extra support in place.",
+        "loved_one": "IOP could fit them, with some extra support in place.",
+    },
+    "outpatient": {
+        "self": "Regular outpatient care may be enough for you right now.",
+        "loved_one": "Regular outpatient care may be enough for them right now.",
+    },
+}
+NEXT_STEPS = {
+    "urgent": [
+        "Call or text 988 now, or call 911 if there is danger right now.",
+        "Stay with someone you trust until the crisis passes.",
+        "Send your answers to intake below so they can call back the same day.",
+    ],
+    "higher_level": [
+        "Talk with intake soon about medically supervised withdrawal, a day program or residential care.",
+        "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
+        "IOP can still be a next step after this first step.",
+        "Send your answers to intake below, or call the SAMHSA Helpline at 1-800-662-4357 to find care near you.",
+    ],
+    "iop": [
+        "Send your answers to intake below so they can set up an intake talk.",
+        "At intake, a clinician will confirm what fits and find a schedule that works.",
+        "Bring this summary to the appointment. Think about who at home can support you.",
+    ],
+    "iop_with_supports": [
+        "Send your answers to intake below so they can set up an intake talk.",
+        "Ask about evening or telehealth IOP, help with transport, and safe or recovery housing.",
+        "Bring this summary to the appointment.",
+    ],
+    "outpatient": [
+        "Regular counseling once a week, or a peer support group, may be enough for now.",
+        "Your doctor can help you find outpatient care. So can the SAMHSA Helpline at 1-800-662-4357.",
+        "You can still send your answers to intake if you would like to talk it over.",
+        "If things get harder, you can take this screen again.",
+    ],
+}
+FLAG_MESSAGES = {
+    "crisis_resources": "Some answers touch on safety. Call or text 988 any time, day or night.",
+    "same_day_contact": "Intake should contact you the same day you send this.",
+    "pregnancy_priority": (
+        "Pregnancy: programs often see pregnant people sooner. Do not stop alcohol or pills "
+        "suddenly without a doctor. Tell intake you are pregnant."
+    ),
+    "opioid_treatment_info": (
+        "Opioids: medicines like buprenorphine or methadone cut the risk of overdose and help "
+        "recovery. Ask intake about them. Keep naloxone (Narcan) close."
+    ),
+    "overdose_risk": (
+        "A recent overdose raises the risk of another one. Keep naloxone (Narcan) nearby, do not "
+        "use alone, and tell intake about it."
+    ),
+    "withdrawal_caution": (
+        "Daily use can cause withdrawal when you stop. Do not stop suddenly on your own. Ask a "
+        "doctor or intake how to stop safely."
+    ),
+    "collateral_report": (
+        "These answers came from a family member or friend. The questions were tested with people "
+        "answering about themselves, so staff will check with the person too."
+    ),
+    "adolescent": (
+        "For people under 18: teen IOP is at least 6 hours a week and includes a parent or "
+        "guardian. Intake will talk with you about that."
+    ),
+}
+INSTRUMENT_MEANING = {
+    "auditc": ("Alcohol use (AUDIT-C)", "How much and how often alcohol is used. Scores 0 to 12."),
+    "taps1": (
+        "Tobacco and drug use (TAPS-1)",
+        "How often tobacco, drugs or pills not as prescribed were used.",
+    ),
+    "phq9": (
+        "Depression (PHQ-9)",
+        "How often low mood and related problems came up in 2 weeks. Scores 0 to 27.",
+    ),
+    "gad7": ("Anxiety (GAD-7)", "How often worry and nerves came up in 2 weeks. Scores 0 to 21."),
+    "pcptsd5": (
+        "Stress after trauma (PC-PTSD-5)",
+        "Signs of stress after a very frightening event. Scores 0 to 5.",
+    ),
+    "cssrs": (
+        "Suicide risk (C-SSRS screen)",
+        "Thoughts or actions about ending one's life in the past month.",
+    ),
+    "bam": ("Recovery check (BAM)", "Recent use, risks and supports for recovery in the past 30 days."),
+    "mspss": (
+        "Support from others (MSPSS)",
+        "How much support comes from family, friends and someone special. 1 to 7.",
+    ),
+}
+BAND_WORDS = {
+    "positive": "above the cut-off",
+    "negative": "below the cut-off",
+    "minimal": "minimal",
+    "mild": "mild",
+    "moderate": "moderate",
+    "moderately_severe": "moderately severe",
+    "severe": "severe",
+    "low": "low",
+    "high": "high",
+    "none": "none",
+}
+DOMAIN_CHART_TITLE = "Your answers at a glance"
+DOMAIN_LABELS = {
+    "relapse_risk": "Relapse risk",
+    "dual_diagnosis": "Both substance use and mental health",
+    "prior_care": "Recent hospital or residential care",
+    "home_support": "Support at home",
+    "safety": "Safety",
+    "withdrawal_medical": "Withdrawal or medical risk",
+}
+LEVEL_WORDS = {
+    "urgent": "needs help now",
+    "elevated": "some concern",
+    "none": "none",
+    "high": "high",
+    "moderate": "moderate",
+    "low": "low",
+    "present": "yes",
+    "absent": "no",
+    "recent_intensive": "in the last 3 months",
+    "some": "some in the past",
+    "unsafe": "not safe",
+}
+RESULT_REASONS_TITLE = "Why we suggest this"
+RESULT_SCORES_TITLE = "Your scores"
+RESULT_FLAGS_TITLE = "Good to know"
+RESULT_NEXT_TITLE = "Next steps"
+RESULT_DISCLAIMER = (
+    "This is a suggestion from a screen, not a diagnosis. A clinician will talk it through with "
+    "you and confirm what fits."
+)
+PDF_BUTTON = "Download a summary (PDF)"
+
+SUBMIT_TITLE = "Send to the intake team"
+SUBMIT_INTRO = (
+    "If you send your answers, the intake team can review them and reach out. Leaving contact "
+    "details is optional. Without them, you can still quote your reference number when you call."
+)
+CONTACT_WANTED = "I would like intake to contact me"
+CONTACT_FIELDS = {
+    "name": "First name or initials",
+    "phone": "Phone number",
+    "email": "Email address",
+    "best_time": "Best time to reach you",
+    "voicemail_ok": "Is it safe to leave a voicemail?",
+}
+BEST_TIMES = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
+SUBMITTED = "Sent. Your reference number is **{reference}**. Please keep it."
+WHAT_HAPPENS_NEXT = {
+    "urgent": (
+        "Intake staff see urgent screens first and aim to call back within the hour, the same "
+        "day. Do not wait for the call if you are in danger: call or text 988, or call 911."
+    ),
+    "same_day": "Intake staff aim to reach you today. If things get worse, call or text 988.",
+    "routine": (
+        "Intake staff usually reach out within 2 working days. If you gave no contact details, call "
+        "the program and quote your reference number."
+    ),
+}
+SUBMIT_FAILED = "We could not send your answers just now. Nothing was lost. Please try again."
+
+LEVELS_TITLE = "Levels of care, in plain words"
+LEVELS_INTRO = (
+    "Care for alcohol, drug use and mental health comes in steps, from a weekly visit to a stay "
+    "in a hospital. The right step depends on safety, health, support at home and what has or "
+    "has not helped before. You can move up or down the steps as things change."
+)
+LEVELS = [
+    (
+        "Regular outpatient care",
+        "Under 9 hours a week, often 1 or 2 visits",
+        "Counseling, therapy or medicine visits while you live at home and keep your routine.",
+        "People who are stable, safe at home, and able to cut down or stay stopped with some help.",
+    ),
+    (
+        "Intensive Outpatient Program (IOP)",
+        "About 9 to 19 hours a week, for example 3 hours a day, 3 to 5 days a week",
+        "Group and one-on-one therapy, family sessions, skills classes and peer support. You live at "
+        "home. Many programs have day, evening and online groups.",
+        "People stepping down from a hospital or residential stay, at risk of relapse, with both "
+        "substance use and mental health concerns, and with a safe home.",
+    ),
+    (
+        "Partial hospitalization (day program, PHP)",
+        "About 20 or more hours a week, most of each weekday",
+        "A full day of treatment with doctors and nurses close by. You go home at night.",
+        "People who need daily structure and care but do not need to stay overnight.",
+    ),
+    (
+        "Residential treatment",
+        "24 hours a day, often for weeks",
+        "You live at the treatment center. Therapy, groups and support happen all day in a safe, "
+        "structured place.",
+        "People whose home is not safe or supportive, or who keep going back to use despite outpatient care.",
+    ),
+    (
+        "Inpatient care and medically supervised withdrawal (detox)",
+        "24 hours a day, often for days",
+        "Care in a hospital or detox unit with doctors and nurses. Medicine helps the body through "
+        "withdrawal safely.",
+        "People at risk of dangerous withdrawal (for example from daily alcohol or sedatives), "
+        "with a serious health problem, or in a mental health crisis.",
+    ),
+]
+LEVELS_COLUMNS = ("What it involves", "Time", "Who it suits")
+
+FAMILIES_TITLE = "For families and friends"
+FAMILIES_BODY = """
+Watching someone you love struggle is hard. You cannot fix it for them, but you can help a lot.
+
+**What IOP asks of families**
+- Many programs hold family sessions, often once a week. Your part is to listen and learn.
+- Rides, a calm place to rest, and help with meals and childcare make it easier to attend.
+- Programs may ask you to learn about addiction and mental health, and about relapse signs.
+
+**How to support without taking over**
+- Say what you see and how you feel, without blame: "I am worried because..." works better than
+  "You always...".
+- Let them make their own choices about treatment when it is safe to do so.
+- Praise small steps. Recovery is rarely a straight line, and a slip is not a failure.
+- Set clear, kind limits. You do not have to cover up, lend money, or put up with harm.
+- Take care of yourself too. Your own sleep, health and support matter.
+
+**When to act fast**
+If they talk about ending their life, have taken too much of something, have a seizure, or seem
+confused: call **911**. For advice any time, call or text **988**.
+
+**Support for you**
+- Al-Anon and Nar-Anon: groups for families and friends of people who drink or use drugs.
+- NAMI Family-to-Family: free classes for families of people with mental health conditions.
+- SMART Recovery Family & Friends: meetings on helping a loved one, based on CRAFT.
+- SAMHSA National Helpline: **1-800-662-4357**, free and open 24/7, can point you to local help.
+
+You can take this screen for someone you care about. Choose "For someone I care about" at the
+start.
+"""
+SCREEN_NOT_STARTED = "There is no screen open in this window. Start one, or continue with your resume code."
+WELCOME_BACK = "You have a screen in progress in this window."
+CONTINUE_BUTTON = "Go back to my screen"
+RESTART_BUTTON = "Start over"

@@ -1,0 +1,168 @@
+"""The wizard's state for one browser session, and keeping it safe on the server.
+
+The answers live in ``st.session_state`` while the person works, and are saved as a draft at
+every step (a browser reload starts a new session, so the draft is what survives it). The
+draft's resume code rides in the page's query string so a reload finds it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from intake import drafts, funnel
+from intake.db import write_session
+from scoring import load_questionnaire
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "wizard"
+QUERY_KEY = "resume"
+STAGES = ("step", "review", "result", "crisis", "sent")
+
+
+@dataclass
+class Wizard:
+    respondent: str
+    consent_version: str
+    consented_at: datetime
+    answers: dict = field(default_factory=dict)
+    stage: str = "step"
+    step: int = 0
+    code: str | None = None
+    # Chosen before the first try, so a retried submit is stored exactly once.
+    submission_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    missing: list[str] = field(default_factory=list)
+    return_to_review: bool = False
+    elevated: bool = False
+    reached: set[str] = field(default_factory=set)
+    reference: str | None = None
+    saved_notice: bool = False
+    problem: str | None = None
+
+    @property
+    def draft_step(self) -> str:
+        return f"step:{self.step}" if self.stage == "step" else self.stage
+
+
+def current() -> Wizard | None:
+    return st.session_state.get(STATE_KEY)
+
+
+def begin(respondent: str, consent_version: str) -> Wizard:
+    wizard = Wizard(respondent=respondent, consent_version=consent_version, consented_at=datetime.now(UTC))
+    _forget_widgets()
+    st.session_state[STATE_KEY] = wizard
+    count("start")
+    return wizard
+
+
+def end() -> None:
+    st.session_state.pop(STATE_KEY, None)
+    st.query_params.pop(QUERY_KEY, None)
+
+
+def _forget_widgets() -> None:
+    # Widget state under item ids would otherwise outlive a restart or a restored draft.
+    for item_id in load_questionnaire().items:
+        st.session_state.pop(item_id, None)
+
+
+def go_to_step(wizard: Wizard, index: int) -> None:
+    wizard.stage, wizard.step, wizard.missing = "step", index, []
+    section = load_questionnaire().sections[index]
+    if section.section not in wizard.reached:
+        wizard.reached.add(section.section)
+        count(f"section:{section.section}")
+
+
+def count(step: str) -> None:
+    """An anonymous funnel count; a failure here must never stop the person."""
+    try:
+        with write_session() as session:
+            funnel.count_step(session, step)
+    except SQLAlchemyError:
+        log.warning("funnel count failed for step %s", step)
+
+
+def save(wizard: Wizard) -> bool:
+    """Save the draft (creating its code on first save); False if the database is out of reach."""
+    answers = load_questionnaire().prune(wizard.answers)
+    try:
+        with write_session() as session:
+            wizard.code = drafts.save_draft(
+                session,
+                code=wizard.code,
+                respondent=wizard.respondent,
+                answers=answers,
+                step=wizard.draft_step,
+                consent_version=wizard.consent_version,
+                consented_at=wizard.consented_at,
+            )
+    except drafts.DraftNotFound:
+        # The old draft expired while the page sat open: start a fresh one with the same answers.
+        wizard.code = None
+        return save(wizard)
+    except SQLAlchemyError:
+        log.warning("draft save failed")
+        return False
+    st.query_params[QUERY_KEY] = wizard.code
+    return True
+
+
+def restore(view: drafts.DraftView) -> Wizard:
+    questionnaire = load_questionnaire()
+    sections = len(questionnaire.sections)
+    stage, _, number = view.step.partition(":")
+    if stage not in STAGES or stage == "sent":
+        stage, number = "step", "0"
+    step = min(int(number), sections - 1) if number.isdigit() else sections - 1
+    wizard = Wizard(
+        respondent=view.respondent,
+        consent_version=view.consent_version,
+        consented_at=view.consented_at,
+        answers=questionnaire.prune(view.answers),
+        stage=stage,
+        step=step if stage == "step" else 0,
+        code=view.code,
+    )
+    wizard.reached = {s.section for s in questionnaire.sections[: wizard.step + 1]}
+    _forget_widgets()
+    st.session_state[STATE_KEY] = wizard
+    st.query_params[QUERY_KEY] = view.code
+    return wizard
+
+
+def restore_from_query(client: str) -> Wizard | None:
+    """After a browser reload: pick the draft named in the page address back up, quietly."""
+    code = st.query_params.get(QUERY_KEY)
+    if not code:
+        return None
+    wizard, problem = resume(code, client)
+    if problem:
+        st.query_params.pop(QUERY_KEY, None)
+    return wizard
+
+
+def resume(code_text: str, client: str) -> tuple[Wizard | None, str | None]:
+    """Restore from a typed code: (wizard, None), or (None, a message naming what is wrong)."""
+    try:
+        code = drafts.normalize_code(code_text)
+    except ValueError as exc:
+        return None, str(exc)
+    try:
+        with write_session() as session:
+            view = drafts.load_draft(session, code, client)
+    except drafts.TooManyAttempts as exc:
+        return None, str(exc)
+    except drafts.DraftNotFound as exc:
+        return None, str(exc)
+    except SQLAlchemyError:
+        log.warning("draft load failed")
+        return None, "We could not reach our records just now. Please try again in a minute."
+    return restore(view), None

@@ -56,10 +56,20 @@ def evaluate_one(source: TextIO, out: TextIO, err: TextIO) -> int:
 
 
 def evaluate_lines(lines: Iterable[str], out: TextIO, err: TextIO) -> int:
+    """One output line per input line, so callers can match them by position. Blank lines at
+    the very end (a trailing newline or two) are not screens; a blank line in between is an
+    error line of its own."""
     status = 0
+    pending_blank: list[int] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
-            continue  # a blank line (say, a trailing newline) is not a screen
+            pending_blank.append(number)
+            continue
+        for blank in pending_blank:
+            status = EXIT_INVALID
+            err.write(f"line {blank}: empty line\n")
+            out.write(_dumps({"errors": [{"item": "screen", "message": "empty line"}]}) + "\n")
+        pending_blank.clear()
         result, errors = _errors_of(line)
         if errors:
             status = EXIT_INVALID

@@ -47,15 +47,22 @@ def _answer_option(item: Item, value: object, label: str) -> dict:
 
 
 def _enable_when(clause: Clause, target: Item, behavior: str) -> list[dict]:
+    """FHIR clauses meaning what ``clause`` means here, where an unanswered item never matches.
+
+    FHIR's ``!=`` holds for an unanswered question, and codings have no order, so under "all"
+    both get an ``exists`` guard; under "any" an order comparison becomes the codes that pass.
+    """
+    exists = {"question": clause.item, "operator": "exists", "answerBoolean": True}
     if target.type == "scale" and clause.op not in ("=", "!="):
         values = [value for value, _ in options_of(target)]
         matching = [v for v in values if OPS[clause.op](v, clause.value)]
         if behavior == "any":
             return [_coding_clause(clause.item, "=", v) for v in matching]
-        # Under "all", require an answer and exclude every value that fails the comparison.
-        return [{"question": clause.item, "operator": "exists", "answerBoolean": True}] + [
-            _coding_clause(clause.item, "!=", v) for v in values if v not in matching
-        ]
+        return [exists] + [_coding_clause(clause.item, "!=", v) for v in values if v not in matching]
+    if clause.op == "!=":
+        if behavior == "any":
+            raise ValueError(f"{clause.item} != ... inside an 'any' condition has no FHIR equivalent")
+        return [exists, _coding_clause(clause.item, "!=", clause.value)]
     return [_coding_clause(clause.item, clause.op, clause.value)]
 
 
@@ -77,13 +84,15 @@ def _item(item: Item, questionnaire: Questionnaire) -> dict:
         entry["code"] = [{"system": "urn:iop-self-screen:instrument", "code": item.instrument}]
     if item.asked_if is not None:
         condition: Condition = item.asked_if
+        # A lone clause means the same under "all", which lets it carry an exists guard.
+        behavior = "all" if len(condition.clauses) == 1 else condition.behavior
         entry["enableWhen"] = [
             clause
             for c in condition.clauses
-            for clause in _enable_when(c, questionnaire.items[c.item], condition.behavior)
+            for clause in _enable_when(c, questionnaire.items[c.item], behavior)
         ]
         if len(entry["enableWhen"]) > 1:
-            entry["enableBehavior"] = condition.behavior
+            entry["enableBehavior"] = behavior
     if item.help:
         entry["item"] = [
             {

@@ -40,7 +40,8 @@ class QuestionnaireError(Exception):
 
 
 def clause_holds(clause: Clause, answers: Mapping[str, object]) -> bool:
-    """A clause about an item that was not answered (or not asked) is false, as in FHIR."""
+    """A clause about an item that was not answered (or not asked) is false, even for ``!=``
+    (FHIR differs there; the FHIR export adds an ``exists`` guard to match)."""
     value = answers.get(clause.item)
     if value is None:
         return False

@@ -6,9 +6,14 @@ URL on a cold server before app.py's navigation has ever run.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
+from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
+
+log = logging.getLogger(__name__)
 
 # Larger tap targets and calmer spacing; the crisis footer stands apart from the page.
 _CSS = """
@@ -28,6 +33,19 @@ def page_setup(title: str) -> None:
         initial_sidebar_state="collapsed",
     )
     st.html(_CSS)
+    check_questionnaire()
+
+
+def check_questionnaire() -> None:
+    """Stop at once, naming the file, item and problem, if a questionnaire file is broken:
+    better no screen than a screen that asks the wrong questions."""
+    try:
+        load_questionnaire()
+    except QuestionnaireError as exc:
+        log.error("questionnaire data is broken: %s", exc)
+        st.error(f"{texts.UNAVAILABLE}\n\nFor the people running this site: {exc}")
+        crisis_footer()
+        st.stop()
 
 
 def crisis_footer() -> None:

@@ -7,6 +7,7 @@ wording differs for a family member, the entry is a dict keyed by respondent.
 from __future__ import annotations
 
 APP_TITLE = "IOP self-screen"
+UNAVAILABLE = "The screen is not available right now. Please try again later. If you need help now, the numbers below are open 24/7."
 
 CONSENT_VERSION = "2026-11-26.1"
 CONSENT_TEXT = """

@@ -62,7 +62,11 @@ def safety_so_far(answers: Mapping[str, object]) -> str:
 
 
 def withdrawal_high_paths(get: Get) -> list[str]:
-    """Each path to high withdrawal or medical risk that holds (used for the reasons too)."""
+    """Each path to high withdrawal or medical risk that holds (used for the reasons too).
+
+    Reads leniently: every path needs a "yes", so on a screen stopped early a path that holds
+    on what was answered holds for certain, and "high" need not wait for the rest."""
+    get = lenient(get)
     alcohol = get("withdrawal.daily_alcohol")
     sedatives = get("withdrawal.daily_sedatives")
     paths = []

@@ -282,16 +282,16 @@ def check_screen(
         elif asked is None:
             unanswered.add(item_id)
 
+    # Only a screen stopped at an urgent safety answer may be incomplete; otherwise every missing
+    # required item is named too, beside any other problem.
+    if required_missing and not (is_urgent and is_urgent(valid)):
+        errors.extend(
+            {
+                "item": item_id,
+                "message": "required but missing (only a screen stopped at an urgent safety answer may be incomplete)",
+            }
+            for item_id in required_missing
+        )
     if errors:
         raise ScreenInvalid(errors)
-    if required_missing and not (is_urgent and is_urgent(valid)):
-        raise ScreenInvalid(
-            [
-                {
-                    "item": item_id,
-                    "message": "required but missing (only a screen stopped at an urgent safety answer may be incomplete)",
-                }
-                for item_id in required_missing
-            ]
-        )
     return ValidScreen(respondent=respondent, answers=valid, unanswered=frozenset(unanswered))

@@ -45,7 +45,7 @@ def resume_form() -> None:
         if problem:
             st.error(problem)
         elif wizard is not None:
-            st.switch_page(SCREEN_PAGE)
+            st.switch_page(SCREEN_PAGE, query_params={ws.QUERY_KEY: wizard.code})
 
 
 def main() -> None:
@@ -56,7 +56,8 @@ def main() -> None:
     if wizard is not None and wizard.stage != "sent":
         st.info(texts.WELCOME_BACK)
         if st.button(texts.CONTINUE_BUTTON, key="nav-continue", type="primary"):
-            st.switch_page(SCREEN_PAGE)
+            # switch_page clears the address's query string unless given one: keep the code there.
+            st.switch_page(SCREEN_PAGE, query_params={ws.QUERY_KEY: wizard.code} if wizard.code else None)
     st.markdown(texts.WHAT_IS_IOP)
     st.markdown(f"{texts.HOW_LONG} {texts.NOT_A_DIAGNOSIS}")
     with st.container(border=True):

@@ -29,7 +29,7 @@ def elevated_banner(respondent: str) -> None:
 
 def on_mistake() -> None:
     """Clear the urgent answers and go back to the first step that had one, to answer again."""
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     questionnaire = load_questionnaire()

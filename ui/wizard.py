@@ -32,7 +32,8 @@ def _sync_widgets(wizard: ws.Wizard, section: Section) -> None:
         if item.id in st.session_state:
             value = st.session_state[item.id]
             if item.type == "multi_choice":
-                value = value or None
+                # In the options' order, as the renderer stores it, not in click order.
+                value = [v for v in labels(item, wizard.respondent) if v in (value or [])] or None
             if value is None:
                 wizard.answers.pop(item.id, None)
             else:
@@ -53,7 +54,7 @@ def _first_incomplete(answers: dict) -> int | None:
 
 
 def on_next() -> None:
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     sections = load_questionnaire().sections
@@ -78,7 +79,7 @@ def on_next() -> None:
 
 
 def on_back() -> None:
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     wizard.saved_notice = False
@@ -94,7 +95,7 @@ def on_back() -> None:
 
 
 def on_save() -> None:
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     if wizard.stage == "step":
@@ -104,7 +105,7 @@ def on_save() -> None:
 
 
 def on_edit(index: int) -> None:
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     ws.go_to_step(wizard, index)
@@ -112,7 +113,7 @@ def on_edit(index: int) -> None:
 
 
 def on_see_result() -> None:
-    wizard = ws.current()
+    wizard = ws.editable()
     if wizard is None:
         return
     incomplete = _first_incomplete(wizard.answers)

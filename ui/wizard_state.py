@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from intake import drafts, funnel
 from intake.db import write_session
-from scoring import load_questionnaire
+from scoring import load_questionnaire, safety_so_far
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,13 @@ class Wizard:
 
 def current() -> Wizard | None:
     return st.session_state.get(STATE_KEY)
+
+
+def editable() -> Wizard | None:
+    """The wizard, if its answers may still change: not once sent. Streamlit still runs the
+    callback of a button from the page before, so a late Back click must find nothing to do."""
+    wizard = current()
+    return wizard if wizard is not None and wizard.reference is None else None
 
 
 def begin(respondent: str, consent_version: str) -> Wizard:
@@ -91,7 +98,12 @@ def count(step: str) -> None:
 
 
 def save(wizard: Wizard) -> bool:
-    """Save the draft (creating its code on first save); False if the database is out of reach."""
+    """Save the draft (creating its code on first save); False if the database is out of reach.
+
+    Never once the screen was sent: its draft was deleted, and a new one would let the same
+    answers be restored and sent again."""
+    if wizard.reference is not None:
+        return False
     answers = load_questionnaire().prune(wizard.answers)
     try:
         with write_session() as session:
@@ -132,6 +144,8 @@ def restore(view: drafts.DraftView) -> Wizard:
         code=view.code,
     )
     wizard.reached = {s.section for s in questionnaire.sections[: wizard.step + 1]}
+    # The 988 banner stays once shown; after a reload it must come back with the answers.
+    wizard.elevated = safety_so_far(wizard.answers) != "none"
     _forget_widgets()
     st.session_state[STATE_KEY] = wizard
     st.query_params[QUERY_KEY] = view.code

@@ -1,0 +1,148 @@
+"""Staff sign-in (password + TOTP, lock-out) and server-side sessions (idle and absolute expiry)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake import audit, clock
+from intake.db import KeepChanges
+from intake.models import Staff, StaffSession
+from intake.passwords import dummy_hash, hash_password, needs_rehash, verify_password
+from intake.staff import StaffView, find, view
+
+LOCK_AFTER_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# last_seen_at is written at most this often, so a page rerun is not always a write.
+TOUCH_EVERY = timedelta(seconds=60)
+SIGN_IN_FAILED = (
+    "That email, password and code do not match an active account. "
+    f"After {LOCK_AFTER_FAILURES} failed tries an account is locked for {LOCK_FOR.seconds // 60} minutes."
+)
+
+
+class AuthFailed(KeepChanges, PermissionError):
+    """Always the same message, whatever went wrong; the failure count is kept (see KeepChanges)."""
+
+    def __init__(self) -> None:
+        super().__init__(SIGN_IN_FAILED)
+
+
+def _totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step ``code`` belongs to (allowing one step of clock drift), or None."""
+    code = "".join(code.split())
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def authenticate(
+    session: Session, email: str, password: str, totp_code: str, *, now: datetime | None = None
+) -> StaffView:
+    """The staff member, or AuthFailed with one message for every failure (unknown, disabled, locked,
+    wrong password or code) after comparable work. Run in ``write_session``."""
+    now = clock.resolve(now)
+    try:
+        member = find(session, email)
+    except ValueError:
+        member = None
+    if member is None or member.disabled:
+        verify_password(dummy_hash(), password)
+        audit.record(
+            session,
+            "system",
+            "login_failed",
+            None if member is None else f"staff:{member.id}",
+            at=now,
+            reason="unknown" if member is None else "disabled",
+        )
+        raise AuthFailed()
+    target = f"staff:{member.id}"
+    password_ok = verify_password(member.password_hash, password)
+    if member.locked_until is not None and now < member.locked_until:
+        audit.record(session, "system", "login_failed", target, at=now, reason="locked")
+        raise AuthFailed()
+    step = _totp_step(member.totp_secret, totp_code, now)
+    replayed = step is not None and member.totp_last_step is not None and step <= member.totp_last_step
+    if not password_ok or step is None or replayed:
+        _count_failure(session, member, now)
+        raise AuthFailed()
+    member.failed_count, member.locked_until, member.totp_last_step = 0, None, step
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    if not member.totp_enrolled:
+        member.totp_enrolled = True
+        audit.record(session, member.id, "totp_enrolled", target, at=now)
+    audit.record(session, member.id, "login", target, at=now)
+    return view(member)
+
+
+def _count_failure(session: Session, member: Staff, now: datetime) -> None:
+    member.failed_count += 1
+    target = f"staff:{member.id}"
+    audit.record(session, "system", "login_failed", target, at=now, reason="credentials")
+    if member.failed_count >= LOCK_AFTER_FAILURES:
+        member.failed_count, member.locked_until = 0, now + LOCK_FOR
+        audit.record(session, "system", "account_locked", target, at=now, minutes=LOCK_FOR.seconds // 60)
+    session.flush()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(session: Session, staff: StaffView | int, *, now: datetime | None = None) -> str:
+    """A new random session token (keep it in a cookie or st.session_state); only its hash is stored."""
+    now = clock.resolve(now)
+    token = secrets.token_urlsafe(32)
+    staff_id = staff.id if isinstance(staff, StaffView) else int(staff)
+    session.add(StaffSession(token_hash=_hash(token), staff_id=staff_id, created_at=now, last_seen_at=now))
+    session.flush()
+    return token
+
+
+def check_session(session: Session, token: str | None, *, now: datetime | None = None) -> StaffView | None:
+    """The signed-in member, or None once the session ended, sat idle 30 minutes, reached 12 hours,
+    or the member was disabled. Refreshes the idle timer."""
+    if not token:
+        return None
+    now = clock.resolve(now)
+    row = session.execute(
+        select(StaffSession, Staff)
+        .join(Staff, Staff.id == StaffSession.staff_id)
+        .where(StaffSession.token_hash == _hash(token), StaffSession.ended_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    staff_session, member = row
+    expired = (
+        now - staff_session.last_seen_at > IDLE_TIMEOUT or now - staff_session.created_at > ABSOLUTE_TIMEOUT
+    )
+    if expired or member.disabled:
+        staff_session.ended_at = now
+        audit.record(session, member.id, "session_expired", f"staff:{member.id}", at=now)
+        return None
+    if now - staff_session.last_seen_at >= TOUCH_EVERY:
+        staff_session.last_seen_at = now
+    session.flush()
+    return view(member)
+
+
+def end_session(session: Session, token: str, *, now: datetime | None = None) -> None:
+    """Sign out: the token stops working at once."""
+    now = clock.resolve(now)
+    staff_session = session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    if staff_session is not None and staff_session.ended_at is None:
+        staff_session.ended_at = now
+        audit.record(session, staff_session.staff_id, "logout", f"staff:{staff_session.staff_id}", at=now)

@@ -1,0 +1,166 @@
+"""Engines, sessions and automatic migrations.
+
+SQLite: WAL, 30 s busy timeout, foreign keys on. Writes open with BEGIN IMMEDIATE, so a second
+writer waits for the lock at BEGIN instead of failing with "database is locked" when a deferred
+read transaction tries to upgrade; reads use a plain deferred BEGIN and never take the write lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.orm import Session
+
+from intake.settings import ConfigError, get_settings
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Any constant will do; it only has to be the same in every process that migrates this database.
+MIGRATION_LOCK_ID = 0x10B_1A7E
+BUSY_TIMEOUT_SECONDS = 30
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def normalize_url(url: str) -> str:
+    # Hosting platforms hand out postgres://, which SQLAlchemy no longer accepts.
+    return "postgresql://" + url.removeprefix("postgres://") if url.startswith("postgres://") else url
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine with this project's connection set-up, not migrated (see ``get_engine``)."""
+    parsed = make_url(normalize_url(url))
+    if parsed.drivername == "postgresql":
+        # SQLAlchemy 2.1 picks psycopg 3 for a bare postgresql:// URL; the driver installed is psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if not parsed.database or parsed.database == ":memory:":
+        raise ConfigError("DATABASE_URL: SQLite needs a file path, e.g. sqlite:///./data/iop.db")
+    Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # SQLAlchemy's documented recipe: take BEGIN away from pysqlite and emit it ourselves.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode, much faster
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("iop_mode")
+    # A read session that tries to write fails loudly instead of queueing for the lock.
+    conn.exec_driver_sql(f"PRAGMA query_only = {1 if mode == 'read' else 0}")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "write" else "BEGIN")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url`` (default DATABASE_URL), migrated to head on first use."""
+    url = normalize_url(url or get_settings().database_url)
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            migrate(engine)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engine(url: str) -> None:
+    """Close and forget the cached engine for ``url`` (tests, or before deleting a database file)."""
+    with _engines_lock:
+        engine = _engines.pop(normalize_url(url), None)
+    if engine is not None:
+        engine.dispose()
+
+
+@lru_cache(maxsize=64)
+def _writer(engine: Engine) -> Engine:
+    return engine.execution_options(iop_mode="write")
+
+
+@lru_cache(maxsize=64)
+def _reader(engine: Engine) -> Engine:
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(postgresql_readonly=True)
+    return engine.execution_options(iop_mode="read")
+
+
+def _resolve(engine: Engine | str | None) -> Engine:
+    return engine if isinstance(engine, Engine) else get_engine(engine)
+
+
+class KeepChanges(Exception):
+    """Mixed into errors whose side effects must survive them (a failed sign-in or resume try is
+    counted, then the caller is told it failed): ``write_session`` commits before re-raising."""
+
+
+@contextmanager
+def write_session(engine: Engine | str | None = None) -> Iterator[Session]:
+    """A session in one write transaction: committed on success, rolled back on an error (except
+    ``KeepChanges`` errors, committed and re-raised)."""
+    with Session(_writer(_resolve(engine)), expire_on_commit=False) as session:
+        session.begin()
+        try:
+            yield session
+        except KeepChanges:
+            session.commit()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+@contextmanager
+def read_session(engine: Engine | str | None = None) -> Iterator[Session]:
+    """A read-only session (writes are refused on both backends)."""
+    with Session(_reader(_resolve(engine)), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def alembic_config(connection: Any = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade to head. Concurrent starters serialise on BEGIN IMMEDIATE (SQLite) or an advisory
+    lock (PostgreSQL); the loser then finds the database at head and does nothing."""
+    if current_revision(engine) == head_revision():
+        return
+    with _writer(engine).connect() as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        command.upgrade(alembic_config(conn), "head")

@@ -1,0 +1,160 @@
+"""Unfinished screens saved server-side under a resume code the participant writes down."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from intake import clock
+from intake.codes import ALPHABET, group, random_symbols
+from intake.db import KeepChanges
+from intake.models import RESPONDENTS, Draft, ResumeAttempt
+from intake.settings import get_settings
+
+CODE_LENGTH = 12  # 12 symbols of 32 = 60 bits
+
+
+class DraftNotFound(KeepChanges, LookupError):
+    """No live draft has this code (wrong, expired or already submitted). The failed try recorded
+    for rate limiting is committed by ``write_session`` even as this propagates."""
+
+
+class TooManyAttempts(RuntimeError):
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__("Too many wrong resume codes. Please wait a few minutes and try again.")
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class DraftView:
+    code: str
+    respondent: str
+    answers: dict[str, Any]
+    step: str
+    consent_version: str
+    consented_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+
+
+def new_code() -> str:
+    """A fresh resume code shown as XXXX-XXXX-XXXX."""
+    return group(random_symbols(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """Accept what people type (lower case, spaces, dashes); return the code as XXXX-XXXX-XXXX."""
+    symbols = "".join(ch for ch in text.upper() if ch not in " -\t")
+    bad = sorted({ch for ch in symbols if ch not in ALPHABET})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        hint = " (codes use no 0, 1, I or O)" if set(bad) & set("01IO") else ""
+        raise ValueError(f"A resume code cannot contain {shown}{hint}.")
+    if len(symbols) != CODE_LENGTH:
+        raise ValueError(f"A resume code has {CODE_LENGTH} letters and digits; this one has {len(symbols)}.")
+    return group(symbols)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _live(session: Session, code: str, now: datetime) -> Draft | None:
+    return session.scalar(select(Draft).where(Draft.code_hash == _hash(code), Draft.expires_at > now))
+
+
+def _view(code: str, d: Draft) -> DraftView:
+    return DraftView(
+        code,
+        d.respondent,
+        d.answers,
+        d.step,
+        d.consent_version,
+        d.consented_at,
+        d.created_at,
+        d.updated_at,
+        d.expires_at,
+    )
+
+
+def save_draft(
+    session: Session,
+    *,
+    code: str | None = None,
+    respondent: str,
+    answers: dict[str, Any],
+    step: str,
+    consent_version: str,
+    consented_at: datetime,
+    now: datetime | None = None,
+) -> str:
+    """Create a draft (no code) or update the one with ``code``; returns the code. Each save pushes
+    the expiry IOP_DRAFT_TTL_DAYS ahead."""
+    now = clock.resolve(now)
+    if respondent not in RESPONDENTS:
+        raise ValueError(f"respondent must be one of {', '.join(RESPONDENTS)}")
+    expires_at = now + timedelta(days=get_settings().iop_draft_ttl_days)
+    if code is not None:
+        code = normalize_code(code)
+        draft = _live(session, code, now)
+        if draft is None:
+            raise DraftNotFound("This draft has expired or was already submitted.")
+        draft.respondent, draft.answers, draft.step = respondent, answers, step
+        draft.consent_version, draft.consented_at = consent_version, clock.resolve(consented_at)
+        draft.updated_at, draft.expires_at = now, expires_at
+        session.flush()
+        return code
+    code = new_code()
+    session.add(
+        Draft(
+            code_hash=_hash(code),
+            respondent=respondent,
+            consent_version=consent_version,
+            consented_at=clock.resolve(consented_at),
+            answers=answers,
+            step=step,
+            created_at=now,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return code
+
+
+def load_draft(session: Session, code: str, client_key: str, *, now: datetime | None = None) -> DraftView:
+    """The draft for ``code``. Raises ValueError (malformed code, not counted), DraftNotFound (counted
+    against ``client_key``) or TooManyAttempts once a client has IOP_RESUME_MAX_FAILURES wrong codes
+    inside IOP_RESUME_WINDOW_MINUTES; then even a right code waits until the window has passed.
+    Run it in a write session: wrong codes are recorded."""
+    now = clock.resolve(now)
+    settings = get_settings()
+    window = timedelta(minutes=settings.iop_resume_window_minutes)
+    client = _hash(f"resume:{client_key}")
+    count, oldest = session.execute(
+        select(func.count(), func.min(ResumeAttempt.at)).where(
+            ResumeAttempt.client_hash == client, ResumeAttempt.at > now - window
+        )
+    ).one()
+    if count >= settings.iop_resume_max_failures:
+        # Refused tries are not recorded, so the block lifts when the oldest failure leaves the window.
+        raise TooManyAttempts(retry_at=oldest + window)
+    code = normalize_code(code)
+    draft = _live(session, code, now)
+    if draft is None:
+        session.add(ResumeAttempt(client_hash=client, at=now))
+        session.flush()
+        raise DraftNotFound("No saved screen matches this code. Check it, or it may have expired.")
+    return _view(code, draft)
+
+
+def delete_draft(session: Session, code: str) -> bool:
+    """Remove the draft (after submission). True if there was one."""
+    result = session.execute(delete(Draft).where(Draft.code_hash == _hash(normalize_code(code))))
+    return bool(result.rowcount)

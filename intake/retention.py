@@ -1,0 +1,63 @@
+"""Deleting what is kept no longer: old screens (with everything hanging off them) and stale drafts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from intake import audit, clock
+from intake.auth import ABSOLUTE_TIMEOUT
+from intake.models import Draft, ResumeAttempt, Screen, StaffSession
+from intake.settings import get_settings
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    screens: int
+    drafts: int
+    resume_attempts: int
+    staff_sessions: int
+
+
+def purge(
+    session: Session,
+    *,
+    older_than_days: int | None = None,
+    actor: object = "system",
+    now: datetime | None = None,
+) -> PurgeReport:
+    """Delete screens submitted more than ``older_than_days`` (default IOP_RETENTION_SUBMITTED_DAYS)
+    days ago, with their contact, notes, flags and status changes (ON DELETE CASCADE); drafts past
+    their expiry or older than IOP_RETENTION_UNSUBMITTED_DAYS; spent rate-limit rows and sessions.
+    The audit entry holds counts only."""
+    now = clock.resolve(now)
+    settings = get_settings()
+    days = settings.iop_retention_submitted_days if older_than_days is None else older_than_days
+    if days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    screens = 0
+    cutoff = now - timedelta(days=days)
+    while True:
+        # In chunks, so a purge of a large backlog never builds one huge IN list.
+        ids = session.scalars(select(Screen.id).where(Screen.submitted_at < cutoff).limit(CHUNK)).all()
+        if not ids:
+            break
+        session.execute(delete(Screen).where(Screen.id.in_(ids)))
+        screens += len(ids)
+    unsubmitted = now - timedelta(days=settings.iop_retention_unsubmitted_days)
+    drafts = session.execute(
+        delete(Draft).where(or_(Draft.expires_at <= now, Draft.created_at < unsubmitted))
+    )
+    window = timedelta(minutes=settings.iop_resume_window_minutes)
+    attempts = session.execute(delete(ResumeAttempt).where(ResumeAttempt.at <= now - window))
+    sessions = session.execute(
+        delete(StaffSession).where(StaffSession.created_at < now - ABSOLUTE_TIMEOUT * 2)
+    )
+    report = PurgeReport(screens, drafts.rowcount, attempts.rowcount, sessions.rowcount)
+    audit.record(session, actor, "purge", None, at=now, older_than_days=days, **asdict(report))
+    return report

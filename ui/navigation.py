@@ -1,8 +1,16 @@
-"""Which pages a visitor sees: participants always; staff pages only once signed in."""
+"""Which pages a visitor sees: participants always; staff pages only once signed in.
+
+Staff pages are registered for everyone but hidden from the menu unless the visitor may use them,
+so a link to one still lands on that page's own guard (the sign-in form, or a refusal for a
+non-admin) rather than on the welcome page. The sign-in page is listed while signed out.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from intake.staff import StaffView
+from ui.staff_auth import current_staff
 
 PARTICIPANT_PAGES = [
     ("pages/welcome.py", "Welcome", ":material/home:", "welcome"),
@@ -10,11 +18,35 @@ PARTICIPANT_PAGES = [
     ("pages/levels_of_care.py", "Levels of care", ":material/stairs:", "levels_of_care"),
     ("pages/families.py", "For families", ":material/diversity_3:", "families"),
 ]
+STAFF_SIGN_IN = ("pages/staff_signin.py", "Staff sign-in", ":material/login:", "staff_signin")
+# (path, title, icon, url path, role needed); url paths match the file names Streamlit serves cold.
+STAFF_PAGES = [
+    ("pages/staff_queue.py", "Queue", ":material/inbox:", "staff_queue", "intake"),
+    ("pages/staff_review.py", "Screen review", ":material/assignment:", "staff_review", "intake"),
+    ("pages/staff_insights.py", "Insights", ":material/monitoring:", "staff_insights", "intake"),
+    ("pages/staff_audit.py", "Audit log", ":material/policy:", "staff_audit", "admin"),
+    ("pages/staff_accounts.py", "Staff accounts", ":material/manage_accounts:", "staff_accounts", "admin"),
+]
+STAFF_SECTION = "Intake staff"
 
 
-def pages_for_visitor() -> list:
+def staff_entries(staff: StaffView | None) -> list[tuple[str, str, str, str, bool]]:
+    """(path, title, icon, url path, shown in the menu) of every staff page, for this visitor."""
+    path, title, icon, url = STAFF_SIGN_IN
+    entries = [(path, title, icon, url, staff is None)]
+    for path, title, icon, url, role in STAFF_PAGES:
+        allowed = staff is not None and (role != "admin" or staff.is_admin)
+        entries.append((path, title, icon, url, allowed))
+    return entries
+
+
+def pages_for_visitor() -> dict[str, list]:
     pages = [
         st.Page(path, title=title, icon=icon, url_path=url, default=(url == "welcome"))
         for path, title, icon, url in PARTICIPANT_PAGES
     ]
-    return pages
+    staff = [
+        st.Page(path, title=title, icon=icon, url_path=url, visibility="visible" if shown else "hidden")
+        for path, title, icon, url, shown in staff_entries(current_staff())
+    ]
+    return {"": pages, STAFF_SECTION: staff}

@@ -1,0 +1,757 @@
+"""The participant wizard end to end in AppTest: what a person sees, clicks and gets back.
+
+Runs on a fresh SQLite database for this module (DATABASE_URL); tests that count everything in
+the database (exported lines, wrong resume codes) get one of their own; one submit runs on
+PostgreSQL. Tests named after a bug they show fail until the app is fixed (see each docstring).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from streamlit.testing.v1 import AppTest
+
+from intake.db import read_session
+from intake.models import Screen
+from intake.screens import get_screen
+from scoring import evaluate, load_questionnaire
+from scoring.fhir import options_of
+from tests.app import wizard_driver as d
+from ui import texts
+
+ROOT = Path(d.APP).parent
+REFERENCE = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+Q = load_questionnaire()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def wizard_db(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    with d.sqlite_copy(sqlite_template, tmp_path_factory.mktemp("wizard")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_db(sqlite_template: Path, tmp_path: Path):
+    """A migrated, empty database of this test's own."""
+    with d.sqlite_copy(sqlite_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def one_client(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every session below comes from one address. AppTest's stand-in runtime gives each run a new
+    mock for ``st.context.ip_address``, so without this each resume try is a new client."""
+    import ui.client
+
+    address = "203.0.113.7"
+    monkeypatch.setattr(ui.client, "client_key", lambda: address)
+    return address
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def screen_count() -> int:
+    with read_session() as session:
+        return session.scalar(select(func.count()).select_from(Screen))
+
+
+def stored(reference: str):
+    with read_session() as session:
+        return get_screen(session, reference)
+
+
+def expected_result(at: AppTest, respondent: str = "self") -> dict:
+    """What the rules make of the answers this test gave (minus follow-ups no longer asked)."""
+    return evaluate({"respondent": respondent, "answers": Q.prune(d.given(at))})
+
+
+def headline(at: AppTest) -> str:
+    block = d.block(at, "result-headline")
+    assert block is not None, "no result headline"
+    return block.subheader[0].value
+
+
+def sent_reference(at: AppTest) -> str:
+    sent = [s.value for s in at.success if "reference number" in s.value]
+    assert sent, f"no reference shown; errors: {d.errors(at)}"
+    match = REFERENCE.search(sent[0])
+    assert match, sent[0]
+    return match.group(0)
+
+
+def item_errors(at: AppTest, item_id: str) -> list[str]:
+    block = d.block(at, f"q-{item_id}")
+    assert block is not None, f"{item_id} is not on the page"
+    return [e.value for e in block.error]
+
+
+def button_keys(at: AppTest) -> list[str]:
+    return [b.key for b in at.button]
+
+
+def in_order(at: AppTest) -> list:
+    """Every element of the page, in the order a reader meets them."""
+    out, pending = [], list(at.main.children.values())
+    while pending:
+        node = pending.pop(0)
+        children = getattr(node, "children", None)
+        if children:
+            pending[:0] = list(children.values())
+        else:
+            out.append(node)
+    return out
+
+
+def click_from(at: AppTest, page, key: str) -> AppTest:
+    """A click on button ``key`` of an earlier page (``page``: its widget states), as a browser
+    sends it when the person clicks before the new page has arrived: the page's values, and the
+    one trigger. (AppTest's own click sends every button's trigger, which no browser does.)"""
+    message = WidgetStates()
+    for widget in page.widgets:
+        trigger = widget.WhichOneof("value") == "trigger_value"
+        if trigger and not widget.id.endswith(f"-{key}"):
+            continue
+        copied = message.widgets.add()
+        copied.CopyFrom(widget)
+        if trigger:
+            copied.trigger_value = True
+    at._run(message)
+    assert not at.exception, at.exception
+    return at
+
+
+def fill_contact(at: AppTest, *, name: str, phone: str = "", email: str = "", **choices) -> AppTest:
+    at.checkbox(key="contact-wanted").check().run()
+    at.text_input(key="contact-name").input(name)
+    at.text_input(key="contact-phone").input(phone)
+    at.text_input(key="contact-email").input(email)
+    if "best_time" in choices:
+        at.radio(key="contact-best-time").set_value(choices["best_time"])
+    if "voicemail_ok" in choices:
+        at.radio(key="contact-voicemail").set_value(choices["voicemail_ok"])
+    return at
+
+
+# Answers that lead elsewhere than the calm defaults (which suggest outpatient care).
+HEAVY_ALCOHOL = {
+    "auditc.1": 4,
+    "auditc.2": 3,
+    "auditc.3": 4,
+    "withdrawal.daily_alcohol": True,
+    "withdrawal.history_complicated": True,
+    "withdrawal.current_symptoms": "mild",
+}
+STRUGGLING = {
+    "auditc.1": 3,
+    "auditc.2": 2,
+    "auditc.3": 3,
+    "withdrawal.daily_alcohol": False,
+    **{f"phq9.{n}": 2 for n in range(1, 9)},
+    **{f"gad7.{n}": 2 for n in range(1, 8)},
+    "relapse.recent_return": "yes",
+    "bam.4": 3,
+    "prior_care.most_intensive_12m": "residential",
+    "prior_care.status": "discharged_30d",
+    "prior_care.completed": "completed",
+    "prior_care.outpatient_not_enough": "yes",
+}
+
+
+# --- starting --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("respondent", "consent", "problems"),
+    [(None, False, ["respondent", "consent"]), ("self", False, ["consent"]), (None, True, ["respondent"])],
+)
+def test_start_needs_who_and_consent(respondent, consent, problems) -> None:
+    at = d.new_session()
+    if respondent:
+        at.radio(key="respondent").set_value(respondent)
+    if consent:
+        at.checkbox(key="consent").check()
+    d.click(at, "nav-start")
+
+    assert d.errors(at) == [texts.START_PROBLEMS[p] for p in problems]
+    assert d.wizard(at) is None
+    assert [t.value for t in at.title] == [texts.WELCOME_TITLE], "left the welcome page"
+    assert d.visible_items(at) == []
+
+
+def test_start_as_self_opens_step_one() -> None:
+    at = d.start("self")
+    first = Q.sections[0]
+    assert at.subheader[0].value == first.title
+    assert d.visible_items(at) == ["about.age_band", "about.sex_at_birth"]
+    assert all(d.shown_value(at, i) is None for i in d.visible_items(at)), "an answer was pre-selected"
+    assert "nav-back" in button_keys(at) and at.button(key="nav-back").disabled
+
+
+# --- whole paths -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answers", [{}, HEAVY_ALCOHOL, STRUGGLING], ids=["calm", "heavy_alcohol", "struggling"]
+)
+def test_self_path_reaches_review_then_result(answers: dict) -> None:
+    at = d.start("self")
+    d.to_review(at, answers)
+    assert texts.REVIEW_TITLE in [s.value for s in at.subheader]
+    # The review lists every answer given, in the words of its option.
+    review = d.page_text(at)
+    for item_id, value in Q.prune(d.given(at)).items():
+        item = Q.items[item_id]
+        shown = dict(options_of(item))
+        label = ", ".join(shown[v] for v in value) if isinstance(value, list) else shown[value]
+        assert f"{item.text}  \n**{label}**" in review, f"review lacks {item_id} = {label}"
+
+    before = screen_count()
+    d.click(at, "nav-next")  # See my result
+    assert d.stage(at) == "result"
+    expected = expected_result(at)
+    assert headline(at) == texts.DISPOSITION_HEADLINE[expected["disposition"]]["self"]
+    markdown = [m.value for m in at.markdown]
+    assert expected["reasons"], "the rules gave no reason"
+    for reason in expected["reasons"]:
+        assert f"- {reason['text']}" in markdown
+    for next_step in texts.NEXT_STEPS[expected["disposition"]]:
+        assert f"- {next_step}" in markdown
+    pdf = [b for b in at.get("download_button") if b.key == "download-pdf"]
+    assert pdf and pdf[0].label == texts.PDF_BUTTON
+    assert "nav-submit" in button_keys(at)
+    assert screen_count() == before, "something was sent before the person chose to send it"
+
+
+def test_loved_one_path_uses_their_wording() -> None:
+    at = d.start("loved_one")
+    d.go_to_section(at, "alcohol")
+    item = Q.items["auditc.1"]
+    assert at.radio(key="auditc.1").label == item.text_loved_one
+    assert at.radio(key="auditc.1").label != item.text
+    assert Q.section("alcohol").title_loved_one in [s.value for s in at.subheader]
+
+    d.to_result(at)
+    expected = expected_result(at, "loved_one")
+    shown = headline(at)
+    assert shown == texts.DISPOSITION_HEADLINE[expected["disposition"]]["loved_one"]
+    assert re.search(r"\bthem\b", shown), shown
+    assert texts.FLAG_MESSAGES["collateral_report"] in [i.value for i in at.info]
+
+    d.click(at, "nav-submit")
+    assert stored(sent_reference(at)).respondent == "loved_one"
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+def test_next_marks_each_unanswered_question_and_stays() -> None:
+    at = d.start()
+    d.go_to_section(at, "mood")
+    answered = {"phq9.1": 1, "phq9.2": 0, "phq9.3": 2}
+    d.answer_step(at, answered, defaults=False)
+    d.next_step(at)
+
+    assert d.section(at) == "mood", "Next moved on with questions unanswered"
+    assert texts.UNANSWERED_SUMMARY in [w.value for w in at.warning]
+    unanswered = [i for i in d.visible_items(at) if i not in answered]
+    assert unanswered == [f"phq9.{n}" for n in range(4, 10)] + ["mh.diagnosis"]
+    for item_id in unanswered:
+        assert item_errors(at, item_id) == [texts.UNANSWERED], item_id
+    for item_id in answered:
+        assert item_errors(at, item_id) == [], item_id
+        assert d.shown_value(at, item_id) == answered[item_id], "an answer was lost"
+
+    d.answer_step(at)
+    assert d.errors(at) == [] and texts.UNANSWERED_SUMMARY not in [w.value for w in at.warning]
+    d.next_step(at)
+    assert d.section(at) == "anxiety"
+
+
+def test_follow_ups_follow_their_condition_at_once() -> None:
+    at = d.start()
+    d.go_to_section(at, "alcohol")
+    assert d.visible_items(at) == ["auditc.1"]
+    d.set_answer(at, "auditc.1", 2)
+    assert d.visible_items(at) == ["auditc.1", "auditc.2", "auditc.3"]
+    d.set_answer(at, "auditc.2", 3)
+    d.set_answer(at, "auditc.3", 2)
+
+    d.set_answer(at, "auditc.1", 0)
+    assert d.visible_items(at) == ["auditc.1"]
+    d.next_step(at)
+    assert d.section(at) == "drugs"
+
+    d.to_result(at)
+    assert "withdrawal.daily_alcohol" not in d.given(at)
+    d.click(at, "nav-submit")
+    answers = stored(sent_reference(at)).answers
+    assert answers["auditc.1"] == 0
+    assert "auditc.2" not in answers and "auditc.3" not in answers
+
+
+def test_back_keeps_answers() -> None:
+    at = d.start()
+    about = {"about.age_band": "18_25", "about.sex_at_birth": "female", "about.pregnant": "not_sure"}
+    alcohol = {"auditc.1": 3, "auditc.2": 1, "auditc.3": 2}
+    d.answer_step(at, about)
+    d.next_step(at)
+    d.answer_step(at, alcohol)
+    d.back(at)  # straight back, without Next: the answers on this step are kept too
+
+    assert d.section(at) == "about"
+    assert {i: d.shown_value(at, i) for i in d.visible_items(at)} == about
+    d.next_step(at)
+    assert d.section(at) == "alcohol"
+    assert {i: d.shown_value(at, i) for i in d.visible_items(at)} == alcohol
+    d.next_step(at)
+    d.answer_step(at, {"taps1.tobacco": 4})
+    d.next_step(at)
+    d.back(at)
+    d.back(at)
+    assert {i: d.shown_value(at, i) for i in d.visible_items(at)} == alcohol
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+def test_review_change_section_and_come_back() -> None:
+    at = d.start()
+    d.to_review(at, {"auditc.1": 1})
+    d.click(at, "edit-alcohol")
+    assert d.section(at) == "alcohol"
+    assert d.shown_value(at, "auditc.1") == 1
+    d.set_answer(at, "auditc.2", 2)
+    d.next_step(at)
+
+    assert d.stage(at) == "review", "Next after a change did not return to the review"
+    label = dict(options_of(Q.items["auditc.2"]))[2]
+    assert f"{Q.items['auditc.2'].text}  \n**{label}**" in d.page_text(at)
+
+
+def test_review_change_that_asks_new_follow_ups() -> None:
+    at = d.start()
+    d.to_review(at, {"taps1.drugs": 0, "taps1.rx": 0})
+    d.click(at, "edit-drugs")
+    assert "drugs.substances" not in d.visible_items(at)
+    d.set_answer(at, "taps1.drugs", 1)
+    assert "drugs.substances" in d.visible_items(at)
+
+    d.next_step(at)
+    assert d.section(at) == "drugs"
+    assert item_errors(at, "drugs.substances") == [texts.UNANSWERED]
+    d.set_answer(at, "drugs.substances", ["cocaine", "cannabis"])
+    d.next_step(at)
+
+    # The new answer calls for follow-ups in a later section: those come before the review.
+    assert d.section(at) == "withdrawal"
+    assert item_errors(at, "withdrawal.daily_opioids") == [texts.UNANSWERED]
+    assert item_errors(at, "safety.overdose_90d") == [texts.UNANSWERED]
+    d.answer_step(at, {"withdrawal.daily_opioids": False, "safety.overdose_90d": False})
+    d.next_step(at)
+    assert d.stage(at) == "review"
+
+    d.click(at, "nav-next")
+    assert d.stage(at) == "result"
+    d.click(at, "nav-submit")
+    answers = stored(sent_reference(at)).answers
+    assert sorted(answers["drugs.substances"]) == ["cannabis", "cocaine"]
+    assert answers["withdrawal.daily_opioids"] is False and answers["safety.overdose_90d"] is False
+
+
+def test_multi_choice_answer_is_stored_in_option_order() -> None:
+    # ui/widgets.py: "Keep the options' order so the stored answer does not depend on click order."
+    at = d.start()
+    d.go_to_section(at, "drugs")
+    d.answer_step(at, {"taps1.drugs": 2, "drugs.substances": ["heroin_fentanyl", "cannabis"]})
+    d.next_step(at)
+    d.to_result(at)
+    d.click(at, "nav-submit")
+    assert stored(sent_reference(at)).answers["drugs.substances"] == ["cannabis", "heroin_fentanyl"]
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("section", "item_id", "value"), [("safety", "cssrs.1", True), ("mood", "phq9.9", 1)]
+)
+def test_elevated_answer_shows_988_banner_that_stays(section: str, item_id: str, value: object) -> None:
+    at = d.start()
+    d.go_to_section(at, section)
+    assert d.block(at, "crisis-banner") is None
+    d.set_answer(at, item_id, value)
+
+    assert d.stage(at) == "step" and d.section(at) == section
+    banner = d.block(at, "crisis-banner")
+    assert banner is not None, "no banner after an elevated answer"
+    assert "988" in d.block_text(banner) and "911" in d.block_text(banner)
+
+    d.answer_step(at)
+    d.next_step(at)
+    assert d.section(at) != section
+    assert d.block(at, "crisis-banner") is not None, "the banner went away on the next step"
+    d.to_review(at)
+    assert d.block(at, "crisis-banner") is not None, "the banner went away on the review"
+
+
+URGENT = {
+    "harm_others": ("safety", [("safety.harm_others", True)]),
+    "intent": ("safety", [("cssrs.2", True), ("cssrs.4", True)]),
+    "severe_withdrawal": (
+        "withdrawal",
+        [("withdrawal.daily_sedatives", True), ("withdrawal.current_symptoms", "severe")],
+    ),
+}
+
+
+def reach_crisis(trigger: str, respondent: str = "self") -> AppTest:
+    section, answers = URGENT[trigger]
+    at = d.start(respondent)
+    d.go_to_section(at, section)
+    for item_id, value in answers[:-1]:
+        d.set_answer(at, item_id, value)
+        assert d.stage(at) == "step", f"{item_id} alone stopped the screen"
+    d.set_answer(at, *answers[-1])
+    return at
+
+
+@pytest.mark.parametrize("trigger", list(URGENT))
+def test_urgent_answer_stops_at_crisis_page_and_can_be_sent(trigger: str) -> None:
+    at = reach_crisis(trigger)
+
+    assert d.stage(at) == "crisis", "an urgent answer did not stop the screen"
+    page = d.block(at, "crisis-page")
+    assert page is not None
+    shown = d.block_text(page)
+    for number in ("988", "911", "1-800-662-4357"):
+        assert number in shown, number
+    assert "nav-next" not in button_keys(at)
+    assert d.visible_items(at) == [], "questions still shown on the crisis page"
+    assert "crisis-back" in button_keys(at)
+
+    before = screen_count()
+    d.click(at, "nav-submit")
+    reference = sent_reference(at)
+    assert texts.WHAT_HAPPENS_NEXT["urgent"] in [m.value for m in at.markdown]
+    assert screen_count() == before + 1
+    screen = stored(reference)
+    assert screen.result["disposition"] == "urgent"
+    assert screen.disposition == "urgent" and screen.partial
+    item_id, value = URGENT[trigger][1][-1]
+    assert screen.answers[item_id] == value
+
+
+def test_crisis_page_speaks_of_them_for_a_loved_one() -> None:
+    at = reach_crisis("harm_others", "loved_one")
+    assert d.stage(at) == "crisis"
+    shown = d.block_text(d.block(at, "crisis-page"))
+    assert texts.CRISIS_TITLE["loved_one"] in shown
+    for number in ("988", "911", "1-800-662-4357"):
+        assert number in shown, number
+
+
+@pytest.mark.parametrize("trigger", list(URGENT))
+def test_chose_by_mistake_goes_back_with_the_urgent_answer_cleared(trigger: str) -> None:
+    at = reach_crisis(trigger)
+    section, answers = URGENT[trigger]
+    d.click(at, "crisis-back")
+
+    assert d.stage(at) == "step" and d.section(at) == section
+    item_id, _ = answers[-1]
+    assert d.shown_value(at, item_id) is None, "the urgent answer is still selected"
+    for earlier, value in answers[:-1]:
+        assert d.shown_value(at, earlier) == value, "an answer that was not urgent was cleared"
+
+    d.set_answer(at, item_id, False if isinstance(answers[-1][1], bool) else "mild")
+    assert d.stage(at) == "step"
+    d.answer_step(at)
+    d.next_step(at)
+    assert d.stage(at) == "step" and d.section(at) != section
+
+
+# --- save and resume -------------------------------------------------------------------------
+
+
+def test_save_gives_a_code_that_restores_everything_in_a_new_session() -> None:
+    at = d.start()
+    d.go_to_section(at, "mood", {"auditc.1": 2, "taps1.tobacco": 3, "about.sex_at_birth": "female"})
+    d.set_answer(at, "phq9.1", 2)
+    d.set_answer(at, "phq9.2", 1)
+    code = d.save_code(at)
+    assert any(s.value.startswith("Saved.") for s in at.success)
+    assert at.query_params.get("resume") == code, "the address does not carry the code for a reload"
+    expected = Q.prune(d.given(at))
+
+    other = d.resume(code)
+    assert d.stage(other) == "step" and d.section(other) == "mood"
+    assert d.shown_value(other, "phq9.1") == 2 and d.shown_value(other, "phq9.2") == 1
+    assert d.shown_value(other, "phq9.3") is None
+    # Every earlier step shows what was chosen.
+    seen: dict = {}
+    while True:
+        for item_id in d.visible_items(other):
+            seen[item_id] = d.shown_value(other, item_id)
+            assert seen[item_id] == expected.get(item_id), item_id
+        if d.step(other) == 0:
+            break
+        d.back(other)
+    assert {k: v for k, v in seen.items() if v is not None} == expected
+
+
+def test_wrong_code_is_refused_clearly() -> None:
+    at = d.resume("ABCD-EFGH-JKLM")
+    assert any("No saved screen matches this code" in e for e in d.errors(at)), d.errors(at)
+    assert d.wizard(at) is None
+
+
+def test_five_wrong_codes_block_even_the_right_one(fresh_db: str, one_client: str) -> None:
+    at = d.start()
+    d.answer_step(at)
+    code = d.save_code(at)
+    for wrong in ("ABCD-EFGH-JKLM", "BCDE-FGHJ-KLMN", "CDEF-GHJK-LMNP", "DEFG-HJKL-MNPQ", "EFGH-JKLM-NPQR"):
+        assert wrong != code
+        tried = d.resume(wrong)
+        assert any("No saved screen matches" in e for e in d.errors(tried)), d.errors(tried)
+
+    blocked = d.resume(code)
+    assert any("Too many wrong resume codes" in e for e in d.errors(blocked)), d.errors(blocked)
+    assert d.wizard(blocked) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("ABCD-EFGH-JKLO", "'O'"),
+        ("ABCD-1FGH-JKLM", "'1'"),
+        ("ABCD-EFGH", "this one has 8"),
+        ("ABCD-EFGH-JKLM-N", "this one has 13"),
+    ],
+)
+def test_malformed_code_message_names_the_problem(typed: str, named: str) -> None:
+    at = d.resume(typed)
+    problems = d.errors(at)
+    assert len(problems) == 1 and named in problems[0], problems
+    assert d.wizard(at) is None
+
+
+def test_malformed_codes_do_not_count_and_typing_is_forgiving(fresh_db: str, one_client: str) -> None:
+    at = d.start()
+    d.answer_step(at)
+    code = d.save_code(at)
+    for typed in ("OOOO-OOOO-OOOO", "1111", "ABCD-EFGH", "ABCD-EFGH-JKL0", "IIII-IIII-IIII", "X"):
+        assert d.errors(d.resume(typed))
+    again = d.resume(f"  {code.lower().replace('-', ' ')} ")
+    assert d.errors(again) == []
+    assert d.stage(again) == "step" and d.section(again) == "about"
+
+
+def reload_on_screen_page(code: str) -> AppTest:
+    """A browser reload of /screen?resume=<code>: a new session whose first page is the screen."""
+    at = AppTest.from_file(d.APP, default_timeout=d.TIMEOUT).run()
+    at.query_params["resume"] = code
+    at.switch_page("pages/screen.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", ["welcome", "screen"])
+def test_reload_with_code_in_address_restores_the_step(page: str) -> None:
+    at = d.start()
+    d.go_to_section(at, "drugs", {"auditc.1": 1})
+    code = at.query_params.get("resume")
+    assert code and d.CODE.fullmatch(code), f"no resume code in the address: {at.query_params}"
+
+    if page == "welcome":
+        reloaded = d.new_session({"resume": code})
+        assert texts.WELCOME_BACK in [i.value for i in reloaded.info]
+        d.click(reloaded, "nav-continue")
+    else:
+        reloaded = reload_on_screen_page(code)
+    assert d.stage(reloaded) == "step" and d.section(reloaded) == "drugs"
+    d.back(reloaded)
+    assert d.shown_value(reloaded, "auditc.1") == 1
+
+
+@pytest.mark.parametrize("how", ["typed_code", "continue_after_reload"])
+def test_address_keeps_the_code_after_resuming(how: str) -> None:
+    # A reload must find the draft again (ui/wizard_state.py: "The draft's resume code rides in
+    # the page's query string so a reload finds it again"), also right after resuming.
+    at = d.start()
+    d.go_to_section(at, "drugs", {"auditc.1": 1})
+    code = at.query_params["resume"]
+    if how == "typed_code":
+        resumed = d.resume(code)
+    else:
+        resumed = d.new_session({"resume": code})
+        d.click(resumed, "nav-continue")
+    assert d.section(resumed) == "drugs"
+    assert resumed.query_params.get("resume") == code, f"address after resuming: {resumed.query_params}"
+
+    reloaded = reload_on_screen_page(resumed.query_params.get("resume", ""))
+    assert d.section(reloaded) == "drugs", "a reload right after resuming lost the screen"
+
+
+def test_banner_still_shown_on_review_after_a_reload() -> None:
+    at = d.start()
+    d.to_review(at, {"cssrs.1": True})
+    assert d.block(at, "crisis-banner") is not None
+    code = d.save_code(at)
+
+    reloaded = reload_on_screen_page(code)
+    assert d.stage(reloaded) == "review"
+    assert d.block(reloaded, "crisis-banner") is not None, "the 988 banner is gone after a reload"
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def test_invalid_phone_is_named_and_nothing_is_stored() -> None:
+    at = d.start()
+    d.to_result(at)
+    before = screen_count()
+    fill_contact(at, name="Sam", phone="12")
+    d.click(at, "nav-submit")
+
+    assert screen_count() == before
+    assert not [s for s in at.success if "reference number" in s.value]
+    elements = in_order(at)
+    phone_at = next(i for i, e in enumerate(elements) if e.type == "text_input" and e.key == "contact-phone")
+    after_phone = elements[phone_at + 1]
+    assert after_phone.type == "error", "no message beside the phone field"
+    assert "digits" in after_phone.value
+    assert len(d.errors(at)) == 1, d.errors(at)
+    assert at.text_input(key="contact-phone").value == "12", "the typed phone was lost"
+
+    at.text_input(key="contact-phone").input("555-010-0199")
+    d.click(at, "nav-submit")
+    sent_reference(at)
+    assert screen_count() == before + 1
+
+
+def submit_with_contact_twice(at: AppTest) -> str:
+    fill_contact(
+        at,
+        name="Zelda",
+        phone="+1 (555) 867-5309",
+        email="zelda.q@example.org",
+        best_time="evening",
+        voicemail_ok=False,
+    )
+    page = at._tree.get_widget_states()
+    # A double click: the second click comes from the same page, before "Sent" has arrived.
+    click_from(at, page, "nav-submit")
+    click_from(at, page, "nav-submit")
+    return sent_reference(at)
+
+
+def test_contact_submit_stores_one_screen_encrypted(wizard_db: str) -> None:
+    at = d.start()
+    d.to_result(at)
+    before = screen_count()
+    reference = submit_with_contact_twice(at)
+
+    assert screen_count() == before + 1
+    assert "nav-submit" not in button_keys(at)
+    assert "resume" not in at.query_params, "the address still names the draft after sending"
+    screen = stored(reference)
+    assert screen.has_contact and screen.respondent == "self"
+    assert screen.answers == Q.prune(d.given(at))
+    assert screen.disposition == expected_result(at)["disposition"]
+    assert screen.consent_version == texts.CONSENT_VERSION
+
+    path = Path(wizard_db.removeprefix("sqlite:///"))
+    raw = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    assert reference.encode() in raw, "reading the raw file works (the screen is there)"
+    for secret in (b"Zelda", b"5558675309", b"867-5309", b"zelda.q@example.org", b"zelda.q"):
+        assert secret not in raw, f"{secret!r} readable in the database file"
+
+
+@pytest.mark.postgres
+def test_contact_submit_stores_one_screen_on_postgresql(pg_database_factory) -> None:
+    with d.database(pg_database_factory()):
+        at = d.start()
+        d.to_result(at)
+        reference = submit_with_contact_twice(at)
+        assert screen_count() == 1
+        screen = stored(reference)
+        assert screen.has_contact and screen.disposition == expected_result(at)["disposition"]
+        with read_session() as session:
+            row = session.execute(text("SELECT name, phone, email FROM contacts")).one()
+        assert all(value and "Zelda" not in value and "5309" not in value for value in row)
+
+
+def test_sent_screen_leaves_no_draft_to_resume() -> None:
+    at = d.start()
+    d.to_review(at)
+    code = d.save_code(at)
+    d.click(at, "nav-next")
+    d.click(at, "nav-submit")
+    sent_reference(at)
+    assert "resume" not in at.query_params
+    again = d.resume(code)
+    assert any("No saved screen matches" in e for e in d.errors(again)), d.errors(again)
+    assert d.wizard(again) is None
+
+
+def test_back_clicked_just_after_send_does_not_reopen_the_sent_screen() -> None:
+    at = d.start()
+    d.to_result(at)
+    result_page = at._tree.get_widget_states()
+    d.click(at, "nav-submit")
+    sent_reference(at)
+    before = screen_count()
+
+    # "Back" on the result page, clicked before the "Sent" page arrived.
+    click_from(at, result_page, "nav-back")
+    assert "resume" not in at.query_params, "the sent answers were saved again as a draft"
+    reloaded = d.new_session(dict(at.query_params))
+    assert d.wizard(reloaded) is None, "a reload offers the sent screen again, to send twice"
+    assert screen_count() == before
+
+
+def test_export_jsonl_has_the_screen_and_contact_only_on_request(fresh_db: str) -> None:
+    at = d.start()
+    d.to_result(at, STRUGGLING)
+    fill_contact(at, name="Zelda", phone="555 867 5309")
+    d.click(at, "nav-submit")
+    reference = sent_reference(at)
+
+    def export(*extra: str) -> list[dict]:
+        done = subprocess.run(
+            [sys.executable, "-m", "intake", "export", "--format", "jsonl", *extra],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    records = export()
+    assert len(records) == 1
+    record = records[0]
+    assert record["reference"] == reference
+    assert record["respondent"] == "self"
+    assert record["consent_version"] == texts.CONSENT_VERSION
+    assert record["answers"] == Q.prune(d.given(at))
+    assert record["result"]["disposition"] == expected_result(at)["disposition"]
+    for stamp in ("consented_at", "created_at", "submitted_at"):
+        assert datetime.fromisoformat(record[stamp]).tzinfo is not None, stamp
+    assert "contact" not in record
+    assert "Zelda" not in json.dumps(record)
+
+    with_contact = export("--with-contact")
+    assert len(with_contact) == 1
+    assert with_contact[0]["contact"]["name"] == "Zelda"
+    assert with_contact[0]["contact"]["phone"] == "5558675309"

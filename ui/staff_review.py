@@ -1,0 +1,336 @@
+"""The review of one screen: result, answers as the respondent saw them, contact details on
+request, the follow-up workflow (status, assignment, notes) and the FHIR export."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from intake import audit, clock
+from intake.db import read_session, write_session
+from intake.fhir_response import build_response
+from intake.screens import (
+    TRANSITIONS,
+    InvalidTransition,
+    ScreenDetail,
+    ScreenNotFound,
+    add_note,
+    assign,
+    contact_details,
+    notes,
+    set_status,
+    status_history,
+)
+from intake.settings import get_settings
+from intake.staff import StaffView, list_staff
+from scoring import load_questionnaire
+from scoring.fhir import code_of
+from ui import staff_text as t
+from ui import texts
+from ui.widgets import labels, wording
+
+FLASH = "staff-review-flash"
+
+
+def _flash(message: str) -> None:
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+# --- The result -------------------------------------------------------------------------------
+
+
+def _band(value: object) -> str:
+    return texts.BAND_WORDS.get(str(value), str(value))
+
+
+def score_summary(name: str, score: dict[str, Any]) -> str:
+    """One instrument's score in a line (the participant result page explains them at length)."""
+    if name == "taps1":
+        return (
+            f"tobacco {score.get('tobacco')}, drugs {score.get('drugs')}, pills {score.get('rx')} "
+            f"(0 never … 4 daily); drug use {_band(score.get('drug_use', ''))}"
+        )
+    if name == "cssrs":
+        return f"risk {_band(score.get('risk'))}"
+    if name == "bam":
+        return (
+            f"use {score.get('use')} of 12, risk {score.get('risk')} of 24, "
+            f"protection {score.get('protective')} of 24"
+        )
+    if name == "mspss":
+        return f"mean {score.get('mean')} of 7 ({_band(score.get('band'))})"
+    if "score" in score:
+        return f"{score['score']} ({_band(score.get('band'))})"
+    return ", ".join(f"{k} {v}" for k, v in score.items())
+
+
+def scores_frame(result: dict[str, Any]) -> pd.DataFrame:
+    rows = [
+        (texts.INSTRUMENT_MEANING.get(name, (name, ""))[0], score_summary(name, score or {}))
+        for name, score in (result.get("instruments") or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["Instrument", "Score and band"])
+
+
+def domains_frame(result: dict[str, Any]) -> pd.DataFrame:
+    rows = [
+        (texts.DOMAIN_LABELS.get(name, name.replace("_", " ").capitalize()), value.get("level", ""))
+        for name, value in (result.get("domains") or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["Domain", "Level"])
+
+
+def render_result(detail: ScreenDetail) -> None:
+    result = detail.result
+    st.subheader("Result")
+    st.markdown(f"**Suggestion:** {t.DISPOSITIONS.get(detail.disposition, detail.disposition)}")
+    if detail.partial:
+        st.warning(
+            "Partial screen: the person stopped at an urgent safety answer, so later sections were "
+            "not asked and some scores are missing.",
+            icon=":material/emergency:",
+        )
+    if detail.flags:
+        st.markdown("**Flags:** " + ", ".join(t.ALL_FLAGS.get(f, f) for f in detail.flags))
+    st.markdown("**Reasons**")
+    for reason in result.get("reasons") or []:
+        st.markdown(f"- {reason.get('text', '')} `{reason.get('rule', '')}`")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Domain levels**")
+        st.table(domains_frame(result), hide_index=True)
+    with right:
+        st.markdown("**Instrument scores**")
+        st.table(scores_frame(result), hide_index=True)
+
+
+# --- The answers --------------------------------------------------------------------------------
+
+
+def _answer_text(item: Any, value: Any, respondent: str) -> str:
+    shown = labels(item, respondent)
+    values = value if isinstance(value, list) else [value]
+    return "; ".join(shown.get(v, str(v)) for v in values)
+
+
+def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str, str, pd.DataFrame]]:
+    """(section title, its intro, table of question, answer and stored code) in questionnaire order,
+    worded as the respondent saw it; answers to items the questionnaire no longer has come last, raw."""
+    questionnaire = load_questionnaire()
+    sections = []
+    for section in questionnaire.sections:
+        rows = []
+        for item in section.items:
+            value = answers.get(item.id)
+            if value is None or value == []:
+                continue
+            question, _help = wording(item, respondent)
+            codes = ", ".join(code_of(v) for v in (value if isinstance(value, list) else [value]))
+            rows.append((question, _answer_text(item, value, respondent), codes, item.id))
+        if rows:
+            loved_one = respondent == "loved_one"
+            title = section.title_loved_one if loved_one else section.title
+            intro = (section.intro_loved_one or section.intro) if loved_one else section.intro
+            frame = pd.DataFrame(rows, columns=["Question", "Answer", "Code", "Item"])
+            sections.append((title, intro or "", frame))
+    unknown = [(k, json.dumps(v)) for k, v in answers.items() if k not in questionnaire.items]
+    if unknown:
+        frame = pd.DataFrame(unknown, columns=["Item", "Stored answer"])
+        sections.append(("Answers to questions no longer asked", "", frame))
+    return sections
+
+
+def render_answers(detail: ScreenDetail) -> None:
+    st.subheader("Answers")
+    who = t.RESPONDENTS.get(detail.respondent, detail.respondent)
+    st.caption(f"Questions as worded for the respondent ({who}).")
+    for title, intro, frame in answer_sections(detail.answers, detail.respondent):
+        st.markdown(f"**{title}**")
+        if intro:
+            st.caption(intro)
+        st.table(frame, hide_index=True)
+
+
+# --- Summary, contact, follow-up -----------------------------------------------------------------
+
+
+def first_contact_line(detail: ScreenDetail, now: datetime) -> str:
+    if detail.first_contact_at is not None:
+        return f"First contact after {t.duration(detail.first_contact_at - detail.submitted_at)}"
+    return f"Not contacted yet: waiting {t.duration(now - detail.submitted_at)}"
+
+
+def render_summary(detail: ScreenDetail, now: datetime) -> None:
+    st.title(f"Screen {detail.reference}")
+    if detail.overdue:
+        minutes = get_settings().iop_urgent_wait_minutes
+        st.error(f"Urgent and waiting longer than {minutes} minutes.", icon=":material/alarm:")
+    cols = st.columns(4)
+    cols[0].metric("Priority", t.PRIORITIES.get(detail.priority, str(detail.priority)))
+    cols[1].metric("Suggestion", t.DISPOSITIONS.get(detail.disposition, detail.disposition))
+    cols[2].metric("Status", t.STATUSES.get(detail.status, detail.status))
+    cols[3].metric("Answered by", t.RESPONDENTS.get(detail.respondent, detail.respondent))
+    st.caption(
+        f"Submitted {t.when(detail.submitted_at)} · {first_contact_line(detail, now)} · "
+        f"Consent version {detail.consent_version} "
+        f"(given {t.when(detail.consented_at)}) · Rules version {detail.rules_version or 'unknown'}"
+        + (" · Partial (urgent stop)" if detail.partial else "")
+    )
+
+
+def render_contact(staff: StaffView, detail: ScreenDetail) -> None:
+    st.subheader("Contact")
+    if not detail.has_contact:
+        st.caption("No contact details were left. The person may call and quote the reference.")
+        return
+    st.caption("Contact details are shown only when you ask, and each look is recorded.")
+    if not st.button("Show contact details", key="review-show-contact", icon=":material/visibility:"):
+        return
+    with write_session() as session:
+        contact = contact_details(session, detail.reference, staff)
+    if contact is None:
+        st.info("No contact details were left.")
+        return
+    with st.container(border=True, key="review-contact"):
+        # st.text: what a participant typed is shown as plain text, never as markdown.
+        st.text(f"Name: {contact.name}")
+        st.text(f"Phone: {contact.phone or '-'}")
+        st.text(f"Email: {contact.email or '-'}")
+        st.text(f"Best time: {texts.BEST_TIMES.get(contact.best_time, contact.best_time)}")
+        st.text(f"Voicemail OK: {'yes' if contact.voicemail_ok else 'no'}")
+
+
+def render_status(staff: StaffView, detail: ScreenDetail) -> None:
+    st.subheader("Follow-up")
+    allowed = [s for s in t.STATUSES if s in TRANSITIONS.get(detail.status, ())]
+    cols = st.columns([3, 2], vertical_alignment="bottom")
+    target = cols[0].selectbox(
+        f"Move from “{t.STATUSES.get(detail.status, detail.status)}” to",
+        allowed,
+        index=None,
+        format_func=t.STATUSES.__getitem__,
+        key="review-status",
+        placeholder="Choose the next status",
+    )
+    if cols[1].button("Update status", key="review-status-submit", disabled=not allowed):
+        if target is None:
+            st.error("Choose the next status first.")
+        else:
+            try:
+                with write_session() as session:
+                    set_status(session, detail.reference, staff, target)
+            except (InvalidTransition, ScreenNotFound) as exc:
+                st.error(f"Not changed: {exc}. Someone may have moved it; the page shows the latest.")
+            else:
+                st.session_state.pop("review-status", None)
+                _flash(f"Status changed to {t.STATUSES[target]}.")
+
+
+def render_assignment(staff: StaffView, detail: ScreenDetail) -> None:
+    with read_session() as session:
+        members = [m for m in list_staff(session) if not m.disabled]
+    emails = {m.id: m.email for m in members}
+    current = detail.assigned_email or "nobody"
+    cols = st.columns([5, 2, 3], vertical_alignment="bottom")
+    options = [None, *emails]
+    chosen = cols[0].selectbox(
+        f"Assigned to {current}; assign to",
+        options,
+        index=options.index(detail.assigned_to) if detail.assigned_to in options else 0,
+        format_func=lambda v: "Nobody" if v is None else emails[v],
+        key="review-assignee",
+    )
+    to_me = cols[2].button("Assign to me", key="review-assign-me")
+    if cols[1].button("Assign", key="review-assign") or to_me:
+        assignee = staff.id if to_me else chosen
+        try:
+            with write_session() as session:
+                assign(session, detail.reference, staff, assignee)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state.pop("review-assignee", None)
+            _flash(f"Assigned to {emails.get(assignee, 'nobody')}.")
+
+
+def render_notes(staff: StaffView, detail: ScreenDetail) -> None:
+    st.markdown("**Notes**")
+    with read_session() as session:
+        listed = notes(session, detail.reference)
+        history = status_history(session, detail.reference)
+    for note in listed:
+        with st.container(border=True):
+            st.caption(f"{note.staff_email or 'former staff'} · {t.when(note.created_at)}")
+            st.text(note.text)
+    if not listed:
+        st.caption("No notes yet.")
+    with st.form("review-note-form", clear_on_submit=True, border=False):
+        st.text_area("Add a note", key="review-note", max_chars=10_000, height=100)
+        submitted = st.form_submit_button("Add note", key="review-note-submit")
+    if submitted:
+        text = st.session_state.get("review-note") or ""
+        if not text.strip():
+            st.error("Write something first.")
+        else:
+            with write_session() as session:
+                add_note(session, detail.reference, staff, text)
+            _flash("Note added.")
+    if history:
+        with read_session() as session:
+            emails = {m.id: m.email for m in list_staff(session)}
+        st.markdown("**Status history**")
+        st.table(
+            pd.DataFrame(
+                [
+                    (
+                        t.when(h.at),
+                        t.STATUSES.get(h.from_status, h.from_status),
+                        t.STATUSES.get(h.to_status, h.to_status),
+                        emails.get(h.staff_id, ""),
+                    )
+                    for h in history
+                ],
+                columns=["When", "From", "To", "By"],
+            ),
+            hide_index=True,
+        )
+
+
+def render_fhir_export(staff: StaffView, detail: ScreenDetail) -> None:
+    st.subheader("Export")
+    st.caption("This screen's answers as a FHIR R4 QuestionnaireResponse (JSON). Recorded in the audit log.")
+    if not st.button("Prepare FHIR export", key="review-fhir", icon=":material/download:"):
+        return
+    exported_at = clock.utcnow()
+    resource = build_response(
+        reference=detail.reference,
+        respondent=detail.respondent,
+        answers=detail.answers,
+        submitted_at=detail.submitted_at,
+        partial=detail.partial,
+        exported_at=exported_at,
+    )
+    with write_session() as session:
+        audit.record(
+            session, staff, "export", detail.reference, at=exported_at, format="fhir_questionnaire_response"
+        )
+    st.download_button(
+        "Download QuestionnaireResponse",
+        data=json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8"),
+        file_name=f"{detail.reference}-questionnaire-response-{t.stamp(exported_at)}.json",
+        mime="application/fhir+json",
+        key="review-fhir-download",
+        on_click="ignore",
+        type="primary",
+    )

@@ -16,21 +16,31 @@ class NotAnswered(Exception):
     """A value needed for a score was never reached (urgent stop)."""
 
 
-def reader(answers: Mapping[str, object], unanswered: frozenset[str]) -> Get:
-    if not unanswered:
-        return answers.get
+class _PartialReader:
+    """Reads a screen stopped early: an unreached answer raises instead of reading as None."""
 
-    def get(item_id: str) -> object:
-        value = answers.get(item_id)
-        if value is None and item_id in unanswered:
+    __slots__ = ("answers", "unanswered")
+
+    def __init__(self, answers: Mapping[str, object], unanswered: frozenset[str]):
+        self.answers, self.unanswered = answers, unanswered
+
+    def __call__(self, item_id: str) -> object:
+        value = self.answers.get(item_id)
+        if value is None and item_id in self.unanswered:
             raise NotAnswered(item_id)
         return value
 
-    return get
+
+def reader(answers: Mapping[str, object], unanswered: frozenset[str]) -> Get:
+    # A complete screen reads straight from the dict: this is the hot path of batch scoring.
+    return _PartialReader(answers, unanswered) if unanswered else answers.get
 
 
 def lenient(get: Get) -> Get:
-    """A reader that treats a never-reached answer as absent (for "any of these is yes" rules)."""
+    """A reader that treats a never-reached answer as absent (for "any of these is yes" rules).
+    Only a partial screen's reader can raise, so any other reader is already lenient."""
+    if not isinstance(get, _PartialReader):
+        return get
 
     def read(item_id: str) -> object:
         try:

@@ -32,8 +32,12 @@ def score(valid: ValidScreen) -> dict:
     if valid.partial:
         instruments, levels = _partial_scores(get)
     else:
-        instruments = Computed((name, compute(get)) for name, compute in INSTRUMENTS.items())
-        levels = Computed((name, rule(get, instruments)) for name, rule in DOMAIN_RULES.items())
+        instruments = Computed()
+        for name, compute in INSTRUMENTS.items():
+            instruments[name] = compute(get)
+        levels = Computed()
+        for name, rule in DOMAIN_RULES.items():
+            levels[name] = rule(get, instruments)
         levels["dual_diagnosis"] = dual_diagnosis(get, instruments, levels)
 
     disposition, reasons = suggest(get, instruments, levels, valid.respondent)

@@ -18,7 +18,7 @@ MSPSS_SUBSCALE_IDS = {name: tuple(f"mspss.{n}" for n in items) for name, items i
 
 def auditc(get: Get) -> dict:
     # Items 2 and 3 are not asked of someone who never drinks; they count 0.
-    score = sum(get(item_id) or 0 for item_id in AUDITC_IDS)
+    score = sum(filter(None, map(get, AUDITC_IDS)))
     threshold = c.AUDITC_POSITIVE_MALE if get("about.sex_at_birth") == "male" else c.AUDITC_POSITIVE_OTHER
     return {
         "score": score,
@@ -87,12 +87,9 @@ def bam(get: Get) -> dict:
     }
 
 
-def _mean(get: Get, ids: tuple[str, ...]) -> float:
-    return round(sum(map(get, ids)) / len(ids), 2)
-
-
 def mspss(get: Get) -> dict:
-    mean = _mean(get, MSPSS_IDS)
+    values = dict(zip(MSPSS_IDS, map(get, MSPSS_IDS), strict=True))
+    mean = round(sum(values.values()) / len(values), 2)
     if mean < c.MSPSS_LOW_BELOW:
         band = "low"
     elif mean <= c.MSPSS_HIGH_ABOVE:
@@ -101,7 +98,7 @@ def mspss(get: Get) -> dict:
         band = "high"
     result = {"mean": mean, "band": band}
     for name, ids in MSPSS_SUBSCALE_IDS.items():
-        result[name] = _mean(get, ids)
+        result[name] = round(sum(values[item_id] for item_id in ids) / len(ids), 2)
     return result
 
 

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     iop_urgent_wait_minutes: int = Field(30, ge=1)
     iop_resume_max_failures: int = Field(5, ge=1)
     iop_resume_window_minutes: int = Field(15, ge=1)
+    iop_trusted_proxies: int = Field(0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

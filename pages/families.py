@@ -3,14 +3,14 @@
 import streamlit as st
 
 from ui import texts
-from ui.setup import crisis_footer, page_setup
+from ui.setup import crisis_footer, page_link, page_setup
 
 
 def main() -> None:
     page_setup("For families")
     st.title(texts.FAMILIES_TITLE)
     st.markdown(texts.FAMILIES_BODY)
-    st.page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_forward:")
+    page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_forward:")
     crisis_footer()
 
 

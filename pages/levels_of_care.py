@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import texts
-from ui.setup import crisis_footer, page_setup
+from ui.setup import crisis_footer, page_link, page_setup
 
 
 def main() -> None:
@@ -17,7 +17,7 @@ def main() -> None:
             st.markdown(f"**{what}:** {involves}")
             st.markdown(f"**{time}:** {hours}")
             st.markdown(f"**{who}:** {suits}")
-    st.page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_forward:")
+    page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_forward:")
     crisis_footer()
 
 

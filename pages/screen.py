@@ -9,7 +9,7 @@ from ui.client import client_key
 from ui.crisis import render_crisis
 from ui.pdf_summary import build_pdf
 from ui.result_view import render_result
-from ui.setup import crisis_footer, page_setup
+from ui.setup import crisis_footer, page_link, page_setup
 from ui.submit import screen_of, submit_form
 from ui.wizard import on_back, render_review, render_step
 
@@ -35,7 +35,7 @@ def main() -> None:
     wizard = ws.current() or ws.restore_from_query(client_key())
     if wizard is None:
         st.info(texts.SCREEN_NOT_STARTED)
-        st.page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_back:")
+        page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_back:")
     elif wizard.stage == "step":
         render_step(wizard)
     elif wizard.stage == "review":

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import texts
 from ui import wizard_state as ws
 from ui.client import client_key
-from ui.setup import crisis_footer, page_setup
+from ui.setup import crisis_footer, page_link, page_setup
 
 SCREEN_PAGE = "pages/screen.py"
 
@@ -65,6 +65,7 @@ def main() -> None:
     with st.container(border=True):
         resume_form()
     st.markdown(texts.PRIVACY_NOTICE)
+    page_link("pages/staff_signin.py", label=texts.STAFF_LINK, icon=":material/login:")
     crisis_footer()
 
 

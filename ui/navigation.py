@@ -2,7 +2,7 @@
 
 Staff pages are registered for everyone but hidden from the menu unless the visitor may use them,
 so a link to one still lands on that page's own guard (the sign-in form, or a refusal for a
-non-admin) rather than on the welcome page. The sign-in page is listed while signed out.
+non-admin) rather than on the welcome page.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ STAFF_SECTION = "Intake staff"
 
 def staff_entries(staff: StaffView | None) -> list[tuple[str, str, str, str, bool]]:
     """(path, title, icon, url path, shown in the menu) of every staff page, for this visitor."""
+    # The sign-in page stays out of the menu: people answering the screen need no staff entry
+    # in their way. Staff reach it by the link at the foot of the welcome page, or by its URL.
     path, title, icon, url = STAFF_SIGN_IN
-    entries = [(path, title, icon, url, staff is None)]
+    entries = [(path, title, icon, url, False)]
     for path, title, icon, url, role in STAFF_PAGES:
         allowed = staff is not None and (role != "admin" or staff.is_admin)
         entries.append((path, title, icon, url, allowed))

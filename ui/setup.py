@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 _CSS = """
 <style>
 .stRadio [role="radiogroup"] label { padding: 0.2rem 0; }
+div[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
 .st-key-crisis-footer { border-top: 1px solid #d0d7d7; margin-top: 2rem; padding-top: 0.75rem; }
 .st-key-crisis-footer p { font-size: 0.92rem; }
 </style>
@@ -46,6 +48,16 @@ def check_questionnaire() -> None:
         st.error(f"{texts.UNAVAILABLE}\n\nFor the people running this site: {exc}")
         crisis_footer()
         st.stop()
+
+
+def page_link(page: str, label: str, icon: str) -> None:
+    """st.page_link, or a plain link when the page runs without the router (a cold server
+    serving the file by URL, where Streamlit knows no other page yet)."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        url = page.removeprefix("pages/").removesuffix(".py")
+        st.markdown(f"[{label}](./{url})")
 
 
 def crisis_footer() -> None:

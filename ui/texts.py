@@ -284,11 +284,11 @@ BAND_WORDS = {
 DOMAIN_CHART_TITLE = "Your answers at a glance"
 DOMAIN_LABELS = {
     "relapse_risk": "Relapse risk",
-    "dual_diagnosis": "Both substance use and mental health",
-    "prior_care": "Recent hospital or residential care",
+    "dual_diagnosis": "Use and mental health",
+    "prior_care": "Recent intensive care",
     "home_support": "Support at home",
     "safety": "Safety",
-    "withdrawal_medical": "Withdrawal or medical risk",
+    "withdrawal_medical": "Withdrawal risk",
 }
 LEVEL_WORDS = {
     "urgent": "needs help now",
@@ -417,6 +417,7 @@ You can take this screen for someone you care about. Choose "For someone I care 
 start.
 """
 SCREEN_NOT_STARTED = "There is no screen open in this window. Start one, or continue with your resume code."
+STAFF_LINK = "Intake staff: sign in"
 WELCOME_BACK = "You have a screen in progress in this window."
 CONTINUE_BUTTON = "Go back to my screen"
 RESTART_BUTTON = "Start over"

@@ -133,15 +133,15 @@ def enter_crisis(wizard: ws.Wizard) -> None:
 
 
 def nav_buttons(wizard: ws.Wizard, *, next_label: str = texts.NAV["next"], on_forward=on_next) -> None:
-    back, save, forward = st.columns([1, 1.4, 1.2])
-    back.button(
-        texts.NAV["back"],
-        key="nav-back",
-        on_click=on_back,
-        disabled=wizard.stage == "step" and wizard.step == 0,
-    )
-    save.button(texts.NAV["save"], key="nav-save", on_click=on_save)
-    forward.button(next_label, key="nav-next", on_click=on_forward, type="primary")
+    with st.container(horizontal=True, horizontal_alignment="distribute", key="wizard-nav"):
+        st.button(
+            texts.NAV["back"],
+            key="nav-back",
+            on_click=on_back,
+            disabled=wizard.stage == "step" and wizard.step == 0,
+        )
+        st.button(texts.NAV["save"], key="nav-save", on_click=on_save)
+        st.button(next_label, key="nav-next", on_click=on_forward, type="primary")
 
 
 def saved_notice(wizard: ws.Wizard) -> None:
@@ -157,8 +157,10 @@ def render_step(wizard: ws.Wizard) -> None:
     questionnaire = load_questionnaire()
     sections = questionnaire.sections
     section = sections[wizard.step]
+    # Counting the review as a last step, so step 1 already shows a little progress.
     st.progress(
-        wizard.step / len(sections), text=texts.STEP_LABEL.format(number=wizard.step + 1, total=len(sections))
+        (wizard.step + 1) / (len(sections) + 1),
+        text=texts.STEP_LABEL.format(number=wizard.step + 1, total=len(sections)),
     )
     st.subheader(_section_title(section, wizard.respondent))
     top = st.container()

@@ -153,30 +153,41 @@ def restore(view: drafts.DraftView) -> Wizard:
 
 
 def restore_from_query(client: str) -> Wizard | None:
-    """After a browser reload: pick the draft named in the page address back up, quietly."""
+    """After a browser reload: pick the draft named in the page address back up, quietly.
+
+    The code leaves the address only when no draft has it; during a rate-limit block (perhaps
+    caused by someone else on the same network) it stays, since it may be the only copy."""
     code = st.query_params.get(QUERY_KEY)
     if not code:
         return None
-    wizard, problem = resume(code, client)
-    if problem:
+    wizard, problem, gone = _resume(code, client)
+    if gone:
         st.query_params.pop(QUERY_KEY, None)
+    elif problem:
+        st.warning(problem)
     return wizard
 
 
 def resume(code_text: str, client: str) -> tuple[Wizard | None, str | None]:
     """Restore from a typed code: (wizard, None), or (None, a message naming what is wrong)."""
+    wizard, problem, _ = _resume(code_text, client)
+    return wizard, problem
+
+
+def _resume(code_text: str, client: str) -> tuple[Wizard | None, str | None, bool]:
+    """(wizard, problem, gone): ``gone`` when no draft can ever match this code."""
     try:
         code = drafts.normalize_code(code_text)
     except ValueError as exc:
-        return None, str(exc)
+        return None, str(exc), True
     try:
         with write_session() as session:
             view = drafts.load_draft(session, code, client)
     except drafts.TooManyAttempts as exc:
-        return None, str(exc)
+        return None, str(exc), False
     except drafts.DraftNotFound as exc:
-        return None, str(exc)
+        return None, str(exc), True
     except SQLAlchemyError:
         log.warning("draft load failed")
-        return None, "We could not reach our records just now. Please try again in a minute."
-    return restore(view), None
+        return None, "We could not reach our records just now. Please try again in a minute.", False
+    return restore(view), None, False

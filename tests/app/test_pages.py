@@ -67,18 +67,9 @@ def test_page_on_a_cold_server(page: str, tmp_path: Path) -> None:
     check_page(at, page)
 
 
-# These pages link back to pages/welcome.py, a path Streamlit resolves from the entry script's
-# folder: with the page file itself as the entry script there is no such page. On a real server
-# the entry script is app.py and the same pages render (test above, and checked in Chromium).
-NEEDS_APP_FOLDER = pytest.mark.xfail(
-    strict=True,
-    reason="st.page_link('pages/welcome.py') cannot resolve when the page file is the entry script",
-)
-
-
-@pytest.mark.parametrize(
-    "page", [p if p == "welcome" else pytest.param(p, marks=NEEDS_APP_FOLDER) for p in PAGES]
-)
+# A cold server serves a page file before any router has run: each page must render alone,
+# its links falling back to plain ones.
+@pytest.mark.parametrize("page", PAGES)
 def test_page_file_run_alone(page: str) -> None:
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=d.TIMEOUT).run()
     check_page(at, page)

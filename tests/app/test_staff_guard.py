@@ -105,7 +105,7 @@ def test_menu_lists_staff_pages_only_for_signed_in_staff_and_admin_pages_only_fo
     def shown(staff):
         return [title for _path, title, _icon, _url, visible in staff_entries(staff) if visible]
 
-    assert shown(None) == ["Staff sign-in"]
+    assert shown(None) == []  # participants see no staff entry; the welcome page links to sign-in
     assert shown(_member("intake")) == ["Queue", "Screen review", "Insights"]
     assert shown(_member("admin")) == ["Queue", "Screen review", "Insights", "Audit log", "Staff accounts"]
     # Every staff page stays routable (hidden), so a link lands on the page's own guard.

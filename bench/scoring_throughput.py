@@ -70,8 +70,10 @@ def main() -> None:
             )
         rows.append(("CLI: python -m scoring evaluate --jsonl (whole process)", cli))
 
-    print(f"{args.count:,} random valid screens; Python {platform.python_version()}, {platform.machine()}, "
-          f"{os.cpu_count()} cores; one process, one thread")
+    print(
+        f"{args.count:,} random valid screens; Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} cores; one process, one thread"
+    )
     print("dispositions in the first 10,000:", dict(sorted(dispositions.items())))
     print()
     print("| path | seconds | screens per second | µs per screen | × parse-only |")

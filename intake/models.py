@@ -120,6 +120,7 @@ class Screen(Base):
         Index("ix_screens_disposition_queue", "disposition", "priority", "submitted_at", "id"),
         Index("ix_screens_respondent_queue", "respondent", "priority", "submitted_at", "id"),
         Index("ix_screens_assigned_queue", "assigned_to", "priority", "submitted_at", "id"),
+        Index("ix_screens_assigned_status_queue", "assigned_to", "status", "priority", "submitted_at", "id"),
         Index("ix_screens_submitted_at", "submitted_at"),
     )
 

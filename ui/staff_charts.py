@@ -33,20 +33,30 @@ def funnel_steps(section_names: list[str]) -> list[tuple[str, str]]:
     return steps
 
 
+# Weeks are shown as labelled categories: on a date axis plotly zooms one week of data down
+# to clock times ("00:00:00 Nov 23").
+# ISO dates, so the categories also sort in time order.
+WEEK_AXIS = {"type": "category", "categoryorder": "category ascending"}
+
+
+def week_label(week) -> str:
+    return f"{week:%Y-%m-%d}"
+
+
 def screens_per_week(weeks: list[WeekCount]) -> go.Figure:
     figure = go.Figure()
     for disposition, label in t.DISPOSITIONS.items():
         points = [w for w in weeks if w.disposition == disposition]
         if points:
             figure.add_bar(
-                x=[w.week for w in points],
+                x=[week_label(w.week) for w in points],
                 y=[w.count for w in points],
                 name=label,
                 marker_color=DISPOSITION_COLOURS[disposition],
             )
     figure.update_layout(barmode="stack", title="Screens per week, by suggestion", **LAYOUT)
-    figure.update_xaxes(title="Week starting (UTC)")
-    figure.update_yaxes(title="Screens")
+    figure.update_xaxes(title="Week starting (UTC)", **WEEK_AXIS)
+    figure.update_yaxes(title="Screens", rangemode="tozero", tickformat=",d")
     return figure
 
 
@@ -60,7 +70,7 @@ def urgent_share(weeks: list[WeekCount]) -> go.Figure:
     days = sorted(totals)
     figure = go.Figure(
         go.Scatter(
-            x=days,
+            x=[week_label(d) for d in days],
             y=[100.0 * urgent[d] / totals[d] for d in days],
             mode="lines+markers",
             line_color=DISPOSITION_COLOURS["urgent"],
@@ -68,6 +78,7 @@ def urgent_share(weeks: list[WeekCount]) -> go.Figure:
         )
     )
     figure.update_layout(title="Share of urgent screens per week (%)", **LAYOUT)
+    figure.update_xaxes(**WEEK_AXIS)
     figure.update_yaxes(rangemode="tozero", title="% of screens")
     return figure
 
@@ -99,13 +110,14 @@ def contact_by_week(rows: list[WeekContact]) -> go.Figure:
         points = [r for r in rows if r.group == group]
         if points:
             figure.add_scatter(
-                x=[r.week for r in points],
+                x=[week_label(r.week) for r in points],
                 y=[r.average_hours for r in points],
                 mode="lines+markers",
                 name=GROUP_NAMES[group],
                 line_color=GROUP_COLOURS[group],
             )
     figure.update_layout(title="Average hours to first contact, by week submitted", **LAYOUT)
+    figure.update_xaxes(**WEEK_AXIS)
     figure.update_yaxes(rangemode="tozero", title="Hours")
     return figure
 
@@ -122,7 +134,7 @@ def contact_buckets(rows: list[BucketCount], order: list[str]) -> go.Figure:
                 marker_color=GROUP_COLOURS[group],
             )
     figure.update_layout(barmode="group", title="Time to first contact", **LAYOUT)
-    figure.update_yaxes(title="Screens")
+    figure.update_yaxes(title="Screens", rangemode="tozero", tickformat=",d")
     return figure
 
 

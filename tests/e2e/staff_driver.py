@@ -27,12 +27,54 @@ from ui.staff_auth import EMAIL_KEY, PASSWORD_KEY, SIGNOUT_KEY, SUBMIT_KEY, TOTP
 from .driver import APP_ROOT, REFERENCE_PATTERN, Participant, _wait_healthy, free_port, key_class
 
 # Every staff page by the URL Streamlit serves it under (the file names in pages/).
-STAFF_URLS = ("/staff_signin", "/staff_queue", "/staff_review", "/staff_insights", "/staff_audit", "/staff_accounts")
-ADMIN_URLS = ("/staff_audit", "/staff_accounts")
+STAFF_URLS = (
+    "/staff_signin",
+    "/staff_queue",
+    "/staff_review",
+    "/staff_insights",
+    "/staff_audit",
+    "/staff_accounts",
+)
 # Headings a staff page shows only past its guard.
 WORKSPACE_TITLES = ("Intake queue", "Screen review", "Insights", "Audit log", "Staff accounts")
+STAFF_MENU = "Intake staff"
+# Glide data grid's default geometry in Streamlit: a 35 px header, 35 px rows, a row marker column.
+GRID_ROW_HEIGHT = 35
+GRID_MARKER_X = 16
 CLI_TIMEOUT = 60
-_WORDS = ("lantern", "orchard", "velvet", "compass", "glacier", "harbour", "meadow", "quartz", "saddle", "tundra")
+# What a page shows, in one look: per widget key the types of its visible inputs or buttons, the
+# number of text fields, the headings, counts of data elements, and the whole text.
+_SIGN_IN_PAGE_JS = """([fields, buttons]) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const visible = (el) => el.getClientRects().length > 0;
+  const all = (selector) => Array.from(document.querySelectorAll(selector)).filter(visible);
+  const keys = {};
+  for (const key of fields) keys[key] = all('.st-key-' + key + ' input').map((el) => el.type);
+  for (const key of buttons) keys[key] = all('.st-key-' + key + ' button').map(() => 'button');
+  const elements = {};
+  for (const testid of ['stDataFrame', 'stTable', 'stPlotlyChart', 'stMetric', 'stExpander', 'stDownloadButton']) {
+    elements[testid] = document.querySelectorAll('[data-testid="' + testid + '"]').length;
+  }
+  return {
+    keys,
+    fields: main.querySelectorAll('[data-testid="stTextInput"], [data-testid="stTextArea"]').length,
+    headings: Array.from(main.querySelectorAll('h1, h2, h3')).map((h) => h.innerText.trim()),
+    elements,
+    text: document.body.innerText,
+  };
+}"""
+_WORDS = (
+    "lantern",
+    "orchard",
+    "velvet",
+    "compass",
+    "glacier",
+    "harbour",
+    "meadow",
+    "quartz",
+    "saddle",
+    "tundra",
+)
 
 
 @dataclass
@@ -101,6 +143,9 @@ def staff_server(folder: Path) -> Iterator[StaffServer]:
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # No "File change. Rerun" prompt (it would hold the page busy) if the checkout is edited meanwhile.
+        "--server.fileWatcherType",
+        "none",
     ]
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
@@ -124,22 +169,38 @@ def staff_server(folder: Path) -> Iterator[StaffServer]:
             process.wait(timeout=10)
 
 
-def run_cli(server: StaffServer, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m intake ARGS`` against the server's database and key; fails the test on a
-    non-zero exit."""
-    env = _env(server.database_url, server.field_key)
-    done = subprocess.run(
+def _start_cli(server: StaffServer, args: tuple[str, ...], stdin: str | None) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
         [sys.executable, "-m", "intake", *args],
         cwd=APP_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
+        env=_env(server.database_url, server.field_key),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
     )
-    assert done.returncode == 0, f"python -m intake {' '.join(args)} exited {done.returncode}:\n{done.stderr}"
-    return done
+    assert process.stdin is not None
+    process.stdin.write(stdin or "")  # a line or two: fits the pipe's buffer, never blocks
+    process.stdin.close()
+    process.stdin = None  # so communicate() does not flush it again
+    return process
+
+
+def _finish_cli(process: subprocess.Popen[str], args: tuple[str, ...]) -> str:
+    """Wait for a CLI run; its standard output, or fail the test on a non-zero exit."""
+    try:
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    assert process.returncode == 0, f"python -m intake {' '.join(args)} exited {process.returncode}:\n{err}"
+    return out
+
+
+def run_cli(server: StaffServer, *args: str, stdin: str | None = None) -> str:
+    """``python -m intake ARGS`` against the server's database and key; its standard output."""
+    return _finish_cli(_start_cli(server, args, stdin), args)
 
 
 def strong_password() -> str:
@@ -148,12 +209,24 @@ def strong_password() -> str:
     return " ".join(words) + " " + secrets.token_hex(3)
 
 
+def add_accounts(server: StaffServer, *members: tuple[str, str]) -> list[Account]:
+    """``python -m intake staff add EMAIL --role ROLE --password-stdin`` for each (email, role), all
+    at once (each run is mostly start-up and one argon2 hash); the TOTP secret is what it prints."""
+    runs = []
+    for email, role in members:
+        password = strong_password()
+        args = ("staff", "add", email, "--role", role, "--password-stdin")
+        runs.append((email, role, password, args, _start_cli(server, args, password + "\n")))
+    accounts = []
+    for email, role, password, args, process in runs:
+        secret = _finish_cli(process, args).strip()
+        assert re.fullmatch(r"[A-Z2-7]{16,}", secret), f"not a base32 TOTP secret: {secret!r}"
+        accounts.append(Account(email, password, role, secret))
+    return accounts
+
+
 def add_account(server: StaffServer, email: str, role: str) -> Account:
-    password = strong_password()
-    done = run_cli(server, "staff", "add", email, "--role", role, "--password-stdin", stdin=password + "\n")
-    secret = done.stdout.strip()
-    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), f"not a base32 TOTP secret: {secret!r}"
-    return Account(email, password, role, secret)
+    return add_accounts(server, (email, role))[0]
 
 
 def import_screens(server: StaffServer, screens: Iterable[dict]) -> None:
@@ -161,8 +234,8 @@ def import_screens(server: StaffServer, screens: Iterable[dict]) -> None:
     lines = [json.dumps(screen) for screen in screens]
     path = server.database.with_name(f"import-{secrets.token_hex(4)}.jsonl")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = run_cli(server, "import", "--format", "jsonl", str(path))
-    assert done.stdout.strip().startswith(f"{len(lines)} stored, 0 refused"), done.stdout + done.stderr
+    out = run_cli(server, "import", "--format", "jsonl", str(path))
+    assert out.strip().startswith(f"{len(lines)} stored, 0 refused"), out
 
 
 def references_by_key(server: StaffServer) -> dict[str, str]:
@@ -211,31 +284,101 @@ class StaffMember(Participant):
         expect(self.page).to_have_url(re.compile(r"/staff_queue$"))
 
     def expect_sign_in_only(self, *hidden: str) -> None:
-        """The sign-in form and nothing of the workspace: no staff page heading, table, chart or
-        sign-out button, no reference number, and none of ``hidden`` anywhere on the page."""
-        main = self.main
-        expect(main.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+        """The sign-in form and nothing of the workspace: no staff page heading, table, chart,
+        metric or sign-out button, no other input, no reference number, none of ``hidden``."""
+        expect(self.main.get_by_role("heading", name="Staff sign-in")).to_be_visible()
         for key in (EMAIL_KEY, PASSWORD_KEY, TOTP_KEY):
             expect(self.input(key)).to_be_visible()
-        expect(self.button(SUBMIT_KEY)).to_be_visible()
-        expect(self.input(PASSWORD_KEY)).to_have_attribute("type", "password")
-        expect(self.button(SIGNOUT_KEY)).to_have_count(0)
-        for title in WORKSPACE_TITLES:
-            expect(main.get_by_role("heading", name=title, exact=True)).to_have_count(0)
-        for testid in ("stDataFrame", "stTable", "stPlotlyChart", "stMetric", "stExpander", "stDownloadButton"):
-            expect(self.page.get_by_test_id(testid)).to_have_count(0)
-        # Only the form's three text inputs: no reference box, filter or note field.
-        expect(main.locator('[data-testid="stTextInput"], [data-testid="stTextArea"]')).to_have_count(3)
-        text = self.page.locator("body").inner_text()
-        assert not REFERENCE_PATTERN.search(text), f"a reference number on the sign-in page: {text!r}"
-        for word in hidden:
-            assert word not in text, f"{word!r} shown on the sign-in page"
+        seen = self.page.evaluate(
+            _SIGN_IN_PAGE_JS, [[EMAIL_KEY, PASSWORD_KEY, TOTP_KEY], [SUBMIT_KEY, SIGNOUT_KEY]]
+        )
+        problems = []
+        for key, kind in ((EMAIL_KEY, "text"), (PASSWORD_KEY, "password"), (TOTP_KEY, "text")):
+            if seen["keys"][key] != [kind]:
+                problems.append(f"{key}: {seen['keys'][key]} (want one visible {kind} input)")
+        if seen["keys"][SUBMIT_KEY] != ["button"]:
+            problems.append(f"{SUBMIT_KEY}: {seen['keys'][SUBMIT_KEY]}")
+        if seen["keys"][SIGNOUT_KEY]:
+            problems.append("a sign-out button")
+        if seen["fields"] != 3:  # the form's three: no reference box, filter or note field
+            problems.append(f"{seen['fields']} text fields")
+        problems += [f"heading {h!r}" for h in seen["headings"] if h in WORKSPACE_TITLES]
+        problems += [f"{testid} x{n}" for testid, n in seen["elements"].items() if n]
+        problems += [f"a reference: {m.group(0)}" for m in REFERENCE_PATTERN.finditer(seen["text"])]
+        problems += [f"{word!r} shown" for word in hidden if word in seen["text"]]
+        assert not problems, f"not the sign-in form alone at {self.page.url}: {problems}\n{seen['text']}"
 
-    def grid_rows(self, testid_key: str) -> list[list[str]]:
-        """The rows of an st.dataframe (a canvas grid) from its accessible table, header first."""
-        grid = self.page.locator(f"{key_class(testid_key)} table[role='grid']")
+    # -- moving around in one session --------------------------------------------------------
+    def go_to(self, title: str) -> None:
+        """Open a staff page from the "Intake staff" menu at the top."""
+        self.page.get_by_test_id("stTopNavSection").filter(has_text=STAFF_MENU).click()
+        self.click(self.page.get_by_test_id("stTopNavDropdownLink").filter(has_text=title))
+
+    def staff_menu(self) -> list[str]:
+        """The page titles in the "Intake staff" menu (which is then closed again)."""
+        self.page.get_by_test_id("stTopNavSection").filter(has_text=STAFF_MENU).click()
+        links = self.page.get_by_test_id("stTopNavDropdownLink")
+        expect(links.first).to_be_visible()
+        titles = [text.splitlines()[-1].strip() for text in links.all_inner_texts()]
+        self.page.keyboard.press("Escape")
+        expect(links).to_have_count(0)
+        return titles
+
+    def visit(self, path: str) -> None:
+        """Go to ``path`` in this same session, as an address typed into a single-page app would be
+        (the history entry changes, the page is not reloaded, so session state stays)."""
+        since = self.runs_finished
+        self.page.evaluate(
+            """(path) => { history.pushState({}, '', path); dispatchEvent(new PopStateEvent('popstate', {state: {}})); }""",
+            path,
+        )
+        self.wait_runs(since, f"visiting {path}")
+
+    def back_in_history(self) -> None:
+        """The browser's Back button (Streamlit keeps the session: no reload)."""
+        since = self.runs_finished
+        self.page.go_back()
+        self.wait_runs(since, "going back")
+
+    # -- widgets ------------------------------------------------------------------------------
+    def choose(self, key: str, option: str) -> None:
+        """Pick ``option`` in the select box with this key."""
+        self.page.locator(key_class(key)).get_by_role("combobox").click()
+        self.click(self.page.get_by_role("option", name=option, exact=True))
+
+    def press_enter(self, key: str) -> None:
+        since = self.runs_finished
+        self.input(key).press("Enter")
+        self.wait_runs(since, f"pressing Enter in {key}")
+
+    def wait_rendered(self) -> None:
+        """Wait until lazily loaded elements (tables, metrics, code) have replaced their skeletons."""
+        self.page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+        self.page.evaluate("() => document.fonts.ready")
+
+    # -- st.dataframe (a canvas grid; its cells are read from the grid's accessible table) ----
+    # A dataframe with a key gets its .st-key- class only when it is selectable (a widget); pass
+    # key=None for the one grid of the page.
+    def grid(self, key: str | None) -> Locator:
+        scope = self.page.locator(key_class(key)) if key else self.main
+        return scope.locator("table[role='grid']")
+
+    def grid_rows(self, key: str | None, count: int) -> list[list[str]]:
+        """The header and the ``count`` rows of this st.dataframe (waits for them)."""
+        grid = self.grid(key)
         expect(grid).to_have_count(1)
+        expect(grid.locator("tbody tr")).to_have_count(count)
         return grid.evaluate(
             """(table) => Array.from(table.querySelectorAll('tr')).map((tr) =>
-                 Array.from(tr.querySelectorAll("th, td")).map((cell) => cell.textContent.trim()))"""
+                 Array.from(tr.querySelectorAll('th, td')).map((cell) => cell.textContent.trim()))"""
         )
+
+    def select_row(self, key: str, index: int) -> None:
+        """Click the row marker at the left of row ``index`` (rows are drawn on a canvas)."""
+        expect(self.grid(key).locator("tbody tr")).not_to_have_count(0)
+        canvas = self.page.locator(f"{key_class(key)} canvas").first
+        box = canvas.bounding_box()
+        assert box is not None
+        since = self.runs_finished
+        self.page.mouse.click(box["x"] + GRID_MARKER_X, box["y"] + GRID_ROW_HEIGHT * (index + 1.5))
+        self.wait_runs(since, f"selecting row {index} of {key}")

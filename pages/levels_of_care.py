@@ -13,7 +13,7 @@ def main() -> None:
     what, time, who = texts.LEVELS_COLUMNS
     for name, hours, involves, suits in texts.LEVELS:
         with st.container(border=True):
-            st.subheader(name)
+            st.header(name)
             st.markdown(f"**{what}:** {involves}")
             st.markdown(f"**{time}:** {hours}")
             st.markdown(f"**{who}:** {suits}")

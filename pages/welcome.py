@@ -11,7 +11,7 @@ SCREEN_PAGE = "pages/screen.py"
 
 
 def start_form() -> None:
-    st.subheader(texts.START_BUTTON)
+    st.header(texts.START_BUTTON)
     respondent = st.radio(
         texts.RESPONDENT_QUESTION,
         list(texts.RESPONDENT_OPTIONS),
@@ -38,7 +38,7 @@ def start_form() -> None:
 
 
 def resume_form() -> None:
-    st.subheader(texts.RESUME_TITLE)
+    st.header(texts.RESUME_TITLE)
     code = st.text_input(texts.RESUME_LABEL, key="resume-code", help=texts.RESUME_HELP, max_chars=20)
     if st.button(texts.RESUME_BUTTON, key="nav-resume"):
         wizard, problem = ws.resume(code or "", client_key())

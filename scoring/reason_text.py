@@ -1,6 +1,11 @@
 """Plain-language wording of the reasons, for the person answering about themselves or about
 someone they care about. Templates use {they} {their} {them} ({They} {Their} at the start of
-a sentence); "you" and "they" take the same verb forms, so one template serves both."""
+a sentence); "you" and "they" take the same verb forms, so one template serves both.
+
+A reason's details come in two forms: ``{signs}``, one short sentence per sign (``SIGNS``), for
+lists that can grow long (a list in one sentence reads above grade 8); and ``{details}``, short
+phrases joined into the sentence (``DETAILS``, or a phrase given as it is, like a score).
+"""
 
 from __future__ import annotations
 
@@ -13,35 +18,35 @@ PRONOUNS = {
 
 TEMPLATES = {
     "urgent": (
-        "{Their} answers say {they} may not be safe right now: {details}. "
+        "{Their} answers say {they} may not be safe right now. {signs} "
         "Please get help now: call or text 988, or call 911 if there is danger right now."
     ),
     "H1": (
-        "Stopping or cutting down could be medically risky for {them}: {details}. "
-        "Medically supervised withdrawal or medical care should come first."
+        "Stopping or cutting down could be risky for {their} health. {signs} "
+        "Medical care should come first, such as detox with doctors and nurses."
     ),
     "H2": (
-        "{They} do not have a safe, stable place to live right now ({details}). A 24-hour "
-        "structured setting or safe housing may need to come first, alongside treatment."
+        "{They} do not have a safe, stable place to live right now. {signs} "
+        "Safe housing or a 24-hour treatment setting may need to come first, along with treatment."
     ),
     "H3": (
-        "{They} had IOP or a day program in the last 3 months, and {their} answers still show "
-        "a strong relapse pattern ({details}). A more structured setting may help more than IOP."
+        "{They} had IOP or a day program in the last 3 months. Still, {their} answers show a "
+        "strong pattern of relapse. {signs} A more structured setting may help more than IOP."
     ),
     "H4": (
         "{Their} mood or anxiety symptoms are severe ({details}), and support at home is "
         "low or unsafe. A more structured setting may be safer to start with."
     ),
     "step_down": (
-        "{They} are in, or recently left, a hospital, residential or day program ({details}). "
-        "IOP is a common next step down that keeps support going."
+        "{They} are in a hospital, residential or day program, or left one not long ago "
+        "({details}). IOP is a common next step down. It keeps support going."
     ),
     "co_occurring": (
         "{Their} answers show both alcohol or drug use and mental health concerns ({details}). "
         "IOP can treat both at the same time."
     ),
     "relapse_risk": (
-        "{Their} answers show warning signs of relapse: {details}. "
+        "{Their} answers show warning signs of relapse. {signs} "
         "IOP gives structure and support several days a week."
     ),
     "step_up": "{They} said regular outpatient care has not been enough. IOP is the next step up.",
@@ -49,18 +54,18 @@ TEMPLATES = {
         "{They} have had treatment {details} before. More structure and support may help this time."
     ),
     "severe_symptoms": (
-        "{Their} answers show severe {details}. IOP offers much more support than a weekly visit."
+        "{Their} answers show severe {details}. IOP gives much more support than a weekly visit."
     ),
     "home_support_low": (
-        "Support at home looks low ({details}). Recovery housing, family sessions or a peer "
+        "Support at home looks low. {signs} Recovery housing, family sessions or a peer "
         "support group can help alongside IOP."
     ),
     "home_support_unsafe": (
-        "{They} do not have a safe, stable place to live ({details}). Ask about safe or recovery "
+        "{They} do not have a safe, stable place to live right now. {signs} Ask about safe or recovery "
         "housing alongside IOP."
     ),
     "practical_barrier": (
-        "Getting to sessions may be hard ({details}). Ask about evening or telehealth IOP and "
+        "Getting to sessions may be hard. {signs} Ask about evening or telehealth IOP and "
         "about help with transport."
     ),
     "outpatient_need": (
@@ -75,27 +80,35 @@ TEMPLATES = {
     ),
 }
 
+SIGNS = {
+    "suicide_risk_high": (
+        "{They} had thoughts of suicide with a plan or intent to act, or recently took a step "
+        "toward ending {their} life."
+    ),
+    "harm_others": "{They} had thoughts of seriously hurting someone else.",
+    "severe_withdrawal": (
+        "{They} have severe withdrawal signs, like seeing or hearing things, confusion or a seizure."
+    ),
+    "severe_symptoms": "{They} have severe withdrawal signs right now.",
+    "complicated_history": "{They} had a seizure, the DTs or hallucinations when {they} stopped before.",
+    "alcohol_and_sedatives": "{They} drink alcohol every day and take sedatives, like benzos, every day too.",
+    "alcohol_age_65_plus": "{They} drink every day and are 65 or older.",
+    "medical_unstable": "{They} have a serious health problem that needs frequent medical care.",
+    "pregnant_daily_use": "{They} are pregnant and use alcohol or sedatives every day.",
+    "not_safe_home": "{They} do not feel safe where {they} live.",
+    "no_housing": "{They} have no place to live.",
+    "recent_use": "{They} drank or used drugs in the past 30 days.",
+    "risk_factors": "{They} have many risk factors, like cravings, poor sleep or risky places and people.",
+    "low_protection": "{They} have few things that support recovery.",
+    "recent_return": "{They} went back to using after a time of not using.",
+    "low_mspss": "{They} get little support from people around {them}.",
+    "unstable_housing": "{Their} housing is not stable.",
+    "others_using": "Someone at home drinks a lot or uses drugs.",
+    "attend_no": "About 9 hours a week is hard to fit in.",
+    "transport_no": "{They} have no way to get there.",
+}
+
 DETAILS = {
-    "suicide_risk_high": "thoughts of suicide with intent or a plan, or a recent step toward ending {their} life",
-    "harm_others": "thoughts of seriously hurting someone else",
-    "severe_withdrawal": "severe withdrawal signs, like seeing or hearing things, confusion or a seizure",
-    "severe_symptoms": "severe withdrawal signs right now",
-    "complicated_history": "a seizure, DTs or hallucinations when stopping before",
-    "alcohol_and_sedatives": "daily alcohol together with daily sedatives such as benzodiazepines",
-    "alcohol_age_65_plus": "daily drinking at age 65 or older",
-    "medical_unstable": "a serious health problem that needs frequent medical care",
-    "pregnant_daily_use": "daily alcohol or sedative use during pregnancy",
-    "not_safe_home": "{they} do not feel safe where {they} live",
-    "no_housing": "{they} have no place to live",
-    "recent_use": "drinking or drug use in the past 30 days",
-    "risk_factors": "many risk factors, such as cravings, poor sleep or risky places and people",
-    "low_protection": "few things supporting recovery",
-    "recent_return": "going back to use after a time of not using",
-    "low_mspss": "little support from people around {them}",
-    "unstable_housing": "housing is not stable",
-    "others_using": "someone at home drinks heavily or uses drugs",
-    "attend_no": "about 9 hours a week is hard to fit in",
-    "transport_no": "no way to get there",
     "2_3": "2 or 3 times",
     "4_plus": "4 or more times",
     "substance_high": "alcohol or drug use",
@@ -106,8 +119,11 @@ DETAILS = {
 
 @functools.lru_cache(maxsize=4096)
 def render(rule: str, respondent: str, details: tuple[str, ...] = ()) -> str:
-    """The reason's text, with detail phrases joined in plain English (cached: few distinct)."""
+    """The reason's text: signs as sentences, other details as phrases joined in plain English
+    (cached: few distinct)."""
     words = PRONOUNS[respondent]
-    phrases = [DETAILS[d].format(**words) if d in DETAILS else d for d in details]
+    signs = " ".join(SIGNS[d].format(**words) for d in details if d in SIGNS)
+    phrases = [DETAILS.get(d, d).format(**words) for d in details if d not in SIGNS]
     joined = ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
-    return TEMPLATES[rule].format(details=joined, **words)
+    # A template with no signs to show would otherwise keep a double space.
+    return " ".join(TEMPLATES[rule].format(details=joined, signs=signs, **words).split())

@@ -39,7 +39,7 @@ right now. It asks about alcohol and drug use, mood, stress, past treatment and 
 At the end you get a suggestion, the reasons for it, and next steps.
 """
 WHAT_IS_IOP = """
-**What is an Intensive Outpatient Program (IOP)?**
+## What is an Intensive Outpatient Program (IOP)?
 
 IOP is treatment for alcohol or drug use, mental health, or both. You go to sessions for about
 3 hours a day, 3 to 5 days a week, often for 6 to 12 weeks. You keep living at home, and many
@@ -64,7 +64,7 @@ NOT_A_DIAGNOSIS = (
     "It suggests a level of care. A clinician will confirm what fits."
 )
 PRIVACY_NOTICE = """
-**Your privacy**
+## Your privacy
 
 - We ask only what we need to suggest care. Your name is optional.
 - Your answers are saved on this program's server so they are not lost. Unsent answers are
@@ -194,7 +194,7 @@ NEXT_STEPS = {
         "Send your answers to intake below so they can call back the same day.",
     ],
     "higher_level": [
-        "Talk with intake soon about medically supervised withdrawal, a day program or residential care.",
+        "Talk with intake soon. Ask about detox with medical care, a day program or residential care.",
         "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
         "IOP can still be a next step after this first step.",
         "Send your answers to intake below, or call the SAMHSA Helpline at 1-800-662-4357 to find care near you.",
@@ -351,7 +351,7 @@ LEVELS = [
     (
         "Regular outpatient care",
         "Under 9 hours a week, often 1 or 2 visits",
-        "Counseling, therapy or medicine visits while you live at home and keep your routine.",
+        "Visits for counseling, therapy or medicine. You live at home and keep your routine.",
         "People who are stable, safe at home, and able to cut down or stay stopped with some help.",
     ),
     (
@@ -359,8 +359,8 @@ LEVELS = [
         "About 9 to 19 hours a week, for example 3 hours a day, 3 to 5 days a week",
         "Group and one-on-one therapy, family sessions, skills classes and peer support. You live at "
         "home. Many programs have day, evening and online groups.",
-        "People stepping down from a hospital or residential stay, at risk of relapse, with both "
-        "substance use and mental health concerns, and with a safe home.",
+        "People leaving a hospital or a residential stay. People at risk of relapse, or with both "
+        "substance use and mental health concerns. It works best with a safe home.",
     ),
     (
         "Partial hospitalization (day program, PHP)",
@@ -380,8 +380,8 @@ LEVELS = [
         "24 hours a day, often for days",
         "Care in a hospital or detox unit with doctors and nurses. Medicine helps the body through "
         "withdrawal safely.",
-        "People at risk of dangerous withdrawal (for example from daily alcohol or sedatives), "
-        "with a serious health problem, or in a mental health crisis.",
+        "People at risk of dangerous withdrawal, like after daily drinking or daily sedatives. "
+        "People with a serious health problem. People in a mental health crisis.",
     ),
 ]
 LEVELS_COLUMNS = ("What it involves", "Time", "Who it suits")

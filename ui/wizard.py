@@ -18,6 +18,7 @@ from scoring.schema import Section
 from ui import texts
 from ui import wizard_state as ws
 from ui.crisis import elevated_banner
+from ui.focus import focus_question
 from ui.widgets import labels, render_item, wording
 
 
@@ -62,6 +63,7 @@ def on_next() -> None:
     _sync_widgets(wizard, section)
     wizard.saved_notice = False
     wizard.missing = missing_in(section, wizard.answers)
+    wizard.focus_missing = bool(wizard.missing)
     if wizard.missing:
         return
     if wizard.return_to_review or wizard.step == len(sections) - 1:
@@ -70,6 +72,7 @@ def on_next() -> None:
         if incomplete is not None:
             ws.go_to_step(wizard, incomplete)
             wizard.missing = missing_in(sections[incomplete], wizard.answers)
+            wizard.focus_missing = True
         else:
             wizard.stage, wizard.return_to_review = "review", False
             ws.count("review")
@@ -120,6 +123,7 @@ def on_see_result() -> None:
     if incomplete is not None:
         ws.go_to_step(wizard, incomplete)
         wizard.missing = missing_in(load_questionnaire().sections[incomplete], wizard.answers)
+        wizard.focus_missing = True
         return
     wizard.stage = "result"
     ws.count("result")
@@ -185,6 +189,12 @@ def render_step(wizard: ws.Wizard) -> None:
             enter_crisis(wizard)
             st.rerun()
         wizard.elevated = wizard.elevated or level == "elevated"
+
+    if wizard.focus_missing:
+        wizard.focus_missing = False  # this run only: later runs leave focus where the person is
+        unanswered = [i for i in wizard.missing if i not in wizard.answers]
+        if unanswered:
+            focus_question(unanswered[0])
 
     with top:
         if wizard.elevated:

@@ -38,6 +38,8 @@ class Wizard:
     # Chosen before the first try, so a retried submit is stored exactly once.
     submission_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     missing: list[str] = field(default_factory=list)
+    # Set by a failed Next: the next run moves keyboard focus to the first unanswered question.
+    focus_missing: bool = False
     return_to_review: bool = False
     elevated: bool = False
     reached: set[str] = field(default_factory=set)
@@ -81,7 +83,7 @@ def _forget_widgets() -> None:
 
 
 def go_to_step(wizard: Wizard, index: int) -> None:
-    wizard.stage, wizard.step, wizard.missing = "step", index, []
+    wizard.stage, wizard.step, wizard.missing, wizard.focus_missing = "step", index, [], False
     section = load_questionnaire().sections[index]
     if section.section not in wizard.reached:
         wizard.reached.add(section.section)

@@ -39,7 +39,7 @@ def check_page(at: AppTest, page: str) -> None:
         assert not at.radio, "questions shown without a started screen"
     elif page == "levels_of_care":
         assert texts.LEVELS_TITLE in [t.value for t in at.title]
-        shown = [s.value for s in at.subheader]
+        shown = [s.value for s in at.header]
         assert shown == [name for name, *_ in texts.LEVELS]
         assert len(shown) == 5
     else:

@@ -277,6 +277,25 @@ def test_next_marks_each_unanswered_question_and_stays() -> None:
     assert d.section(at) == "anxiety"
 
 
+def focus_targets(at) -> list[str]:
+    """The questions a focus script on this run sends keyboard focus to (ui/focus.py)."""
+    bodies = "".join(e.proto.body for e in at.get("html"))
+    return re.findall(r'const selector = "\.st-key-([^"]+)"', bodies)
+
+
+def test_a_failed_next_moves_focus_to_the_first_unanswered_question_once() -> None:
+    at = d.start()
+    d.go_to_section(at, "mood")
+    d.answer_step(at, {"phq9.1": 1, "phq9.2": 0}, defaults=False)
+    assert focus_targets(at) == []
+    d.next_step(at)
+    assert focus_targets(at) == ["phq9-3"]
+    d.set_answer(at, "phq9.3", 0)  # a later run leaves focus where the person put it
+    assert focus_targets(at) == []
+    d.next_step(at)  # still not done: focus moves again, to the next one left
+    assert focus_targets(at) == ["phq9-4"]
+
+
 def test_follow_ups_follow_their_condition_at_once() -> None:
     at = d.start()
     d.go_to_section(at, "alcohol")

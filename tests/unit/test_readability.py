@@ -1,0 +1,225 @@
+"""Plain language: every participant-facing text of our own reads at US grade 8 or below.
+
+Measured: every question without ``instrument`` (both wordings), every help text, the titles
+and intros of sections with no instrument item, everything in ``ui/texts.py``, and the reasons
+``scoring/reason_text.py`` gives, as real results render them for both respondents. Not
+measured: the published items of validated instruments, whose wording must not change, and
+the two published clarifications listed in ``PUBLISHED_HELP``.
+
+The measure is the Flesch-Kincaid grade level (textstat), because it is the US school-grade
+scale that health-literacy guidance uses, and it rests only on words per sentence and syllables
+per word, so it can be read on a passage of two or three sentences (SMOG wants 30 sentences;
+Dale-Chall marks everyday clinic words such as "alcohol" as hard). Grade formulas are noisy on
+short texts, so:
+
+- each message is measured as a whole, after its markdown is stripped; a bullet or a heading
+  counts as a sentence of its own, as a reader takes it;
+- texts under ``SHORT_WORDS`` words (titles, labels, buttons: one "sentence" with one long word
+  reads as grade 20) are measured together with the other short texts of their kind, each one
+  a sentence;
+- proper names (services, programs, medicines) count as a one-syllable word: a reader knows a
+  name as a whole, and we cannot reword it.
+
+Run this file with ``-s -k table`` to print every grade.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections import defaultdict
+
+import pytest
+import textstat
+from screens import home, prior_care
+
+from scoring import evaluate, load_questionnaire
+from scoring.reason_text import TEMPLATES
+from scoring.sample import random_screen
+from ui import texts
+
+MAX_GRADE = 8.0
+SHORT_WORDS = 10
+# Helper wording published with an instrument, kept word for word like its items.
+PUBLISHED_HELP = {
+    "cssrs.6": "the C-SSRS screener's own examples of preparatory acts",
+    "taps1.rx": "the TAPS Tool's own list of prescription medications",
+}
+# Names a reader knows as a whole; counted as one short word.
+NAMES = (
+    "Intensive Outpatient Program",
+    "Suicide & Crisis Lifeline",
+    "SAMHSA National Helpline",
+    "SAMHSA Helpline",
+    "SAMHSA",
+    "988lifeline.org",
+    "Alcoholics Anonymous",
+    "Narcotics Anonymous",
+    "NAMI Family-to-Family",
+    "SMART Recovery Family & Friends",
+    "Al-Anon",
+    "Nar-Anon",
+    "CRAFT",
+    "benzodiazepines",
+    "barbiturates",
+    "buprenorphine",
+    "methadone",
+    "naloxone",
+    "Narcan",
+    "Suboxone",
+    "fentanyl",
+    "oxycodone",
+    "morphine",
+    "phenobarbital",
+    "Percocet",
+    "Vicodin",
+    "Xanax",
+    "Valium",
+    "Ativan",
+    "Klonopin",
+    "Ambien",
+)
+_NAMES = re.compile("|".join(re.escape(n) for n in sorted(NAMES, key=len, reverse=True)))
+# Sample values for the placeholders some texts are formatted with.
+PLACEHOLDERS = {"expires": "May 3, 2027", "reference": "IOP-ABCD-EFGH", "number": "3", "total": "12"}
+NOT_PROSE = {"CONSENT_VERSION"}
+SAMPLE_SCREENS = 800
+
+
+def plain(markdown: str) -> str:
+    """The text a reader reads: markdown marks gone, each bullet and heading its own sentence."""
+    parts = []
+    for raw in markdown.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        unit = line.startswith(("- ", "* ", "#")) or (line.startswith("**") and line.endswith("**"))
+        line = re.sub(r"^(?:[-*]\s+|#+\s*)", "", line)
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line).replace("**", "").replace("`", "")
+        if unit:
+            line = line.rstrip(",;")
+            if not line.endswith((".", "?", "!", ":")):
+                line += "."
+        parts.append(line)
+    return _NAMES.sub("Name", " ".join(parts))
+
+
+def grade(text: str) -> float:
+    return textstat.flesch_kincaid_grade(plain(text))
+
+
+def words(text: str) -> int:
+    return textstat.lexicon_count(plain(text))
+
+
+def _fill(text: str) -> str:
+    for name in re.findall(r"\{(\w+)\}", text):
+        assert name in PLACEHOLDERS, f"no sample value for {{{name}}} in {text!r}"
+    return text.format(**PLACEHOLDERS) if "{" in text else text
+
+
+def _walk(name: str, value: object):
+    if isinstance(value, str):
+        yield name, _fill(value)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _walk(f"{name}[{key}]", inner)
+    elif isinstance(value, list | tuple):
+        for index, inner in enumerate(value):
+            yield from _walk(f"{name}[{index}]", inner)
+
+
+def ui_texts() -> list[tuple[str, str, str]]:
+    """(kind, name, text) for every text in ui/texts.py; the kind groups the short ones."""
+    found = []
+    for name, value in vars(texts).items():
+        if name.isupper() and name not in NOT_PROSE:
+            found += [("label or title in ui/texts.py", where, text) for where, text in _walk(name, value)]
+    return found
+
+
+def questionnaire_texts() -> list[tuple[str, str, str]]:
+    found = []
+    for section in load_questionnaire().sections:
+        if all(item.instrument is None for item in section.items):
+            for field in ("title", "title_loved_one", "intro", "intro_loved_one"):
+                if getattr(section, field):
+                    found.append(
+                        ("section title or intro", f"{section.section}.{field}", getattr(section, field))
+                    )
+        for item in section.items:
+            fields = ["help", "help_loved_one"]
+            if item.instrument is None:
+                fields = ["text", "text_loved_one", *fields]
+                for option in getattr(item, "options", ()):
+                    for label in dict.fromkeys([option.label, option.label_loved_one or option.label]):
+                        found.append(("answer option", f"{item.id} option {option.value}", label))
+            elif item.id in PUBLISHED_HELP:
+                fields = []
+            for field in fields:
+                if getattr(item, field):
+                    found.append(("question or help", f"{item.id}.{field}", getattr(item, field)))
+    return found
+
+
+@functools.cache
+def reason_texts() -> list[tuple[str, str, str]]:
+    """Every distinct reason that results of many random valid screens give, for both
+    respondents: the templates as a participant reads them, details filled in."""
+    rng = random.Random(20261126)
+    # Random screens seldom reach an unsafe home on the way to IOP: add those by hand.
+    step_down = prior_care(most_intensive="php", status="discharged_30d", episodes="1")
+    extra = [
+        home(step_down, safe=False),
+        home(step_down, housing="none"),
+        home(step_down, safe=False, housing="none"),
+    ]
+    seen: dict[str, str] = {}
+    for screen in extra + [random_screen(rng) for _ in range(SAMPLE_SCREENS)]:
+        answers = screen["answers"]
+        for respondent in ("self", "loved_one"):
+            for reason in evaluate({"respondent": respondent, "answers": answers})["reasons"]:
+                seen.setdefault(reason["text"], f"reason {reason['rule']} ({respondent})")
+    return [("reason", name, text) for text, name in seen.items()]
+
+
+@functools.cache
+def measured() -> list[tuple[str, float, str]]:
+    """(name, grade, text) of every message, and of every group of short texts."""
+    rows, short = [], defaultdict(list)
+    for kind, name, text in ui_texts() + questionnaire_texts() + reason_texts():
+        if words(text) < SHORT_WORDS:
+            short[kind].append(text)
+        else:
+            rows.append((name, grade(text), text))
+    for kind, group in short.items():
+        passage = " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in group)
+        rows.append((f"short texts: {kind}", grade(passage), passage))
+    return rows
+
+
+def test_every_reason_template_is_measured() -> None:
+    """The random screens reach every reason template, in both wordings."""
+    shown = [text for _, _, text in reason_texts()]
+    for rule, template in TEMPLATES.items():
+        pattern = re.compile(".+?".join(re.escape(part) for part in re.split(r"\{\w+\}", template)))
+        assert any(pattern.fullmatch(text) for text in shown), f"no sampled screen gives reason {rule}"
+
+
+def test_plain_strips_markdown_and_counts_bullets_as_sentences() -> None:
+    assert plain("**Call 988** now.\n\n- one\n- two,\n## Head") == "Call 988 now. one. two. Head."
+    assert plain("Call the SAMHSA National Helpline.") == "Call the Name."
+
+
+@pytest.mark.parametrize(
+    ("name", "grade_level", "text"), [pytest.param(*row, id=row[0]) for row in measured()]
+)
+def test_reads_at_grade_8_or_below(name: str, grade_level: float, text: str) -> None:
+    assert grade_level <= MAX_GRADE, f"{name} reads at grade {grade_level:.1f}: {plain(text)}"
+
+
+def test_table() -> None:
+    """Prints every grade, hardest first (see it with ``-s``)."""
+    for name, level, text in sorted(measured(), key=lambda row: -row[1]):
+        print(f"{level:5.1f}  {name}: {plain(text)[:90]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -23,6 +24,8 @@ class ContactRequest(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
+        # Python's strip as well: pydantic's leaves separators such as \x1f, so a name could look blank.
+        value = value.strip()
         if not 1 <= len(value) <= 80:
             raise ValueError("name: give a first name or initials (1 to 80 characters)")
         return value
@@ -38,8 +41,11 @@ class ContactRequest(BaseModel):
         if value is None:
             return None
         digits = PHONE_SEPARATORS.sub("", value)
-        if not digits.isdigit() or not 10 <= len(digits) <= 15:
+        # isdecimal, not isdigit: superscripts are digits to Python, but nobody can dial them.
+        if not digits.isdecimal() or not 10 <= len(digits) <= 15:
             raise ValueError("phone: enter 10 to 15 digits; spaces, dashes, brackets and + are fine")
+        # Digits of any script (a phone keyboard may type ٠-٩), stored as 0-9 for intake to dial.
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in digits)
         return ("+" if value.startswith("+") else "") + digits
 
     @field_validator("email")

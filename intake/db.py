@@ -44,11 +44,12 @@ def make_engine(url: str) -> Engine:
         # SQLAlchemy 2.1 picks psycopg 3 for a bare postgresql:// URL; the driver installed is psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg2")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # hide_parameters: a failed statement's error (and log line) must not carry answers.
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     if not parsed.database or parsed.database == ":memory:":
         raise ConfigError("DATABASE_URL: SQLite needs a file path, e.g. sqlite:///./data/iop.db")
     Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

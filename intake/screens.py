@@ -335,7 +335,10 @@ def queue_page(
     now = clock.resolve(now)
     f = filters if isinstance(filters, QueueFilters) else QueueFilters(**(filters or {}))
     cursor = _decode_cursor(after) if after is not None else None
-    statuses = [f.status] if isinstance(f.status, str) else list(f.status or ())
+    # Each status once: the per-status branches below would list a screen once per repeat.
+    statuses = [f.status] if isinstance(f.status, str) else list(dict.fromkeys(f.status or ()))
+    if f.assigned_to is not None and not -(2**31) <= f.assigned_to < 2**31:
+        raise ValueError(f"assigned_to: {f.assigned_to} is not a staff id")
     limit = page_size + 1
     # Open statuses hold few screens, flags and closed statuses many: scan whichever index is narrower.
     via_flag = f.flag is not None and not (statuses and set(statuses) <= set(OPEN))
@@ -402,10 +405,14 @@ def _conditions(f: QueueFilters, statuses: list[str]) -> list[Any]:
 
 
 def _bound(value: date | datetime, *, end: bool) -> datetime:
-    if isinstance(value, datetime):
-        return clock.resolve(value)
-    day = value + timedelta(days=1) if end else value
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    try:
+        if isinstance(value, datetime):
+            return clock.resolve(value).astimezone(UTC)
+        day = value + timedelta(days=1) if end else value
+        return datetime.combine(day, time.min, tzinfo=UTC)
+    except OverflowError:
+        # Past an end of the calendar (the day after 9999-12-31, or year 1 in a zone ahead of UTC).
+        return datetime.max.replace(tzinfo=UTC) if value.year > 1 else datetime.min.replace(tzinfo=UTC)
 
 
 def _encode_cursor(screen_id: str, row: ScreenSummary) -> str:
@@ -415,8 +422,10 @@ def _encode_cursor(screen_id: str, row: ScreenSummary) -> str:
 def _decode_cursor(cursor: str) -> tuple[int, datetime, str]:
     try:
         priority, submitted_at, screen_id = cursor.split("|")
-        return int(priority), clock.resolve(datetime.fromisoformat(submitted_at)), screen_id
-    except ValueError:
+        if not 0 <= int(priority) <= 5:
+            raise ValueError(priority)
+        return int(priority), clock.resolve(datetime.fromisoformat(submitted_at)).astimezone(UTC), screen_id
+    except (ValueError, OverflowError):
         raise ValueError("not a queue cursor: pass a page's next_after back unchanged") from None
 
 

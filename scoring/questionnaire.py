@@ -92,8 +92,13 @@ class Questionnaire:
 def _load_section(path: Path) -> Section:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(f"{path.name}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
+    # PyYAML raises ValueError for a number of more than 4,300 digits, RecursionError for deep nesting.
+    except (yaml.YAMLError, ValueError) as exc:
         raise QuestionnaireError(f"{path.name}: not valid YAML: {exc}") from exc
+    except RecursionError:
+        raise QuestionnaireError(f"{path.name}: not valid YAML: nested too deeply") from None
     if not isinstance(raw, dict):
         raise QuestionnaireError(f"{path.name}: expected a mapping with 'section' and 'items'")
     try:

@@ -41,6 +41,20 @@ class ValidScreen:
         return bool(self.unanswered)
 
 
+def _shown(value: object, text: Callable[[object], str] = repr) -> str:
+    """A key or value as a message shows it. Never raises (str() of an int past 4,300 digits
+    does), and never empty: an empty key shows as '', so every error names something."""
+    try:
+        shown = text(value)
+    except ValueError:
+        return f"<a {type(value).__name__} too long to show>"
+    return shown or repr(shown)
+
+
+def _name(key: object) -> str:
+    return _shown(key, str)
+
+
 def _describe_condition(condition: Condition) -> str:
     def show(value: object) -> str:
         return str(value).lower() if isinstance(value, bool) else str(value)
@@ -70,8 +84,8 @@ def _value_checker(item: Item) -> tuple[Callable[[object], bool], str]:
         return (
             type(v) is list
             and len(v) > 0
-            and len(set(map(repr, v))) == len(v)
             and all(type(code) is str and code in allowed for code in v)
+            and len(set(v)) == len(v)  # only now: every code is a str, so hashable
         )
 
     return multi_ok, f"must be a non-empty list of distinct codes from: {listed}"
@@ -236,13 +250,13 @@ def check_screen(
         errors.append({"item": "answers", "message": "must be an object of item ids to answers"})
         raise ScreenInvalid(errors)
     if len(screen) > 2:
-        for key in sorted(set(screen) - {"respondent", "answers"}, key=str):
+        for key in sorted(set(screen) - {"respondent", "answers"}, key=_name):
             errors.append(
-                {"item": str(key), "message": "unknown field of a screen (expected respondent and answers)"}
+                {"item": _name(key), "message": "unknown field of a screen (expected respondent and answers)"}
             )
     unknown = answers.keys() - questionnaire.items.keys()
-    for item_id in sorted(unknown, key=str):
-        errors.append({"item": str(item_id), "message": "unknown item id"})
+    for item_id in sorted(unknown, key=_name):
+        errors.append({"item": _name(item_id), "message": "unknown item id"})
 
     valid: dict[str, object] = {}
     broken: set[str] = set()  # present but invalid: their dependants cannot be judged
@@ -265,7 +279,7 @@ def check_screen(
         value = answers.get(item_id, _ABSENT)
         if value is not _ABSENT:
             if not is_valid(value):
-                errors.append({"item": item_id, "message": f"{invalid_message} (got {value!r})"})
+                errors.append({"item": item_id, "message": f"{invalid_message} (got {_shown(value)})"})
                 broken.add(item_id)
             elif asked is True:
                 valid[item_id] = value

@@ -32,6 +32,15 @@ echo "== installing Python packages"
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== bandit (high severity)"
+.venv/bin/bandit -q -c pyproject.toml -r scoring intake ui pages app.py -lll
 
-echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+# Two phases: the pure, storage and AppTest suites spread over both cores; then the suites
+# that start their own servers and processes (browser, durability), one at a time.
+echo "== pytest: unit, storage, app, fuzz (parallel)"
+.venv/bin/python -m pytest -n 2 -m "not e2e and not durability"
+echo "== pytest: browser and durability (serial)"
+exec .venv/bin/python -m pytest -m "e2e or durability"

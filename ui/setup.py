@@ -11,14 +11,19 @@ import logging
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from intake.settings import ConfigError, get_settings
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
 
 log = logging.getLogger(__name__)
 
-# Larger tap targets and calmer spacing; the crisis footer stands apart from the page.
+# Larger tap targets and calmer spacing; the crisis footer stands apart from the page. Section
+# headings are h2 under the page's h1 (a screen reader's outline), drawn at subheader size; on a
+# phone the page title takes three lines, not four.
 _CSS = """
 <style>
+.stMainBlockContainer h2 { font-size: 1.75rem; }
+@media (max-width: 640px) { .stMainBlockContainer h1 { font-size: 2.25rem; } }
 .stRadio [role="radiogroup"] label { padding: 0.2rem 0; }
 div[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
 .st-key-crisis-footer { border-top: 1px solid #d0d7d7; margin-top: 2rem; padding-top: 0.75rem; }
@@ -35,7 +40,22 @@ def page_setup(title: str) -> None:
         initial_sidebar_state="collapsed",
     )
     st.html(_CSS)
+    check_settings()
     check_questionnaire()
+
+
+def check_settings(*, footer: bool = True) -> None:
+    """Stop at once, naming the variable, if the environment cannot run the app (production
+    without its cookie secret or field key): better no screen than one whose contact details
+    and drafts could not be kept safe."""
+    try:
+        get_settings()
+    except ConfigError as exc:
+        log.error("configuration refused, serving no page: %s", exc)
+        st.error(f"{texts.UNAVAILABLE}\n\nFor the people running this site: {exc}")
+        if footer:
+            crisis_footer()
+        st.stop()
 
 
 def check_questionnaire() -> None:

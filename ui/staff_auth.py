@@ -24,10 +24,11 @@ from intake.db import write_session
 from intake.staff import StaffView, staff_for_email
 from intake.staff_views import Enrolment, pending_enrolment
 from ui import staff_text
+from ui.setup import check_settings
 
 log = logging.getLogger(__name__)
 
-TOKEN = "staff-token"  # noqa: S105 (a session_state key, not a secret)
+TOKEN = "staff-token"  # noqa: S105  # nosec B105  # a session_state key, not a secret
 VIA = "staff-via"
 ENROLMENT = "staff-enrolment"
 LOGIN_ERROR = "staff-login-error"
@@ -60,6 +61,7 @@ def staff_page_setup(title: str) -> None:
         layout="wide",
         initial_sidebar_state="collapsed",
     )
+    check_settings(footer=False)
 
 
 def oidc_configured() -> bool:

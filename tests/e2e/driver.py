@@ -189,6 +189,9 @@ def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # An edit to the checkout mid-run would otherwise show "File change / Rerun" and stall waits.
+        "--server.fileWatcherType",
+        "none",
     ]
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:

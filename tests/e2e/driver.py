@@ -167,7 +167,6 @@ def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free port until the block ends; yields the base URL."""
     from cryptography.fernet import Fernet
 
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -176,9 +175,18 @@ def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
         "IOP_FIELD_KEY": Fernet.generate_key().decode(),
     }
     env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
-    streamlit = Path(sys.executable).with_name("streamlit")
+    with run_app(env, log_path) as base_url:
+        yield base_url
+
+
+@contextmanager
+def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` with exactly this environment on a free port, output to
+    ``log_path``; yields the base URL once healthy, and stops the server when the block ends.
+    The one launcher every browser test and benchmark server goes through."""
+    port = free_port()
     command = [
-        str(streamlit),
+        str(Path(sys.executable).with_name("streamlit")),
         "run",
         "app.py",
         "--server.headless",

@@ -24,7 +24,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from ui.staff_auth import EMAIL_KEY, PASSWORD_KEY, SIGNOUT_KEY, SUBMIT_KEY, TOTP_KEY
 
-from .driver import APP_ROOT, REFERENCE_PATTERN, Participant, _wait_healthy, free_port, key_class
+from .driver import APP_ROOT, REFERENCE_PATTERN, Participant, key_class, run_app
 
 # Every staff page by the URL Streamlit serves it under (the file names in pages/).
 STAFF_URLS = (
@@ -123,50 +123,14 @@ def _env(database_url: str, field_key: str) -> dict[str, str]:
 @contextmanager
 def staff_server(folder: Path) -> Iterator[StaffServer]:
     """``streamlit run app.py`` on a fresh SQLite database in ``folder``, as driver.streamlit_server
-    starts it, but with a field key the CLI can share: TOTP secrets are encrypted with it, so
+    starts it (through driver.run_app), but with a field key the CLI can share: TOTP secrets are encrypted with it, so
     accounts made by the CLI under another key could not sign in (driver.streamlit_server draws a
     key of its own and does not tell it)."""
     from cryptography.fernet import Fernet
 
-    database = folder / "staff.db"
-    server = StaffServer("", database, Fernet.generate_key().decode())
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("streamlit")),
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        # No "File change. Rerun" prompt (it would hold the page busy) if the checkout is edited meanwhile.
-        "--server.fileWatcherType",
-        "none",
-    ]
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=APP_ROOT,
-            env=_env(server.database_url, server.field_key),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_healthy(process, base_url, log_path)
-        yield StaffServer(base_url, database, server.field_key)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    unstarted = StaffServer("", folder / "staff.db", Fernet.generate_key().decode())
+    with run_app(_env(unstarted.database_url, unstarted.field_key), folder / "server.log") as base_url:
+        yield StaffServer(base_url, unstarted.database, unstarted.field_key)
 
 
 def _start_cli(server: StaffServer, args: tuple[str, ...], stdin: str | None) -> subprocess.Popen[str]:

@@ -13,8 +13,6 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -27,13 +25,11 @@ from scoring import load_questionnaire
 from ui import texts
 
 from .driver import (
-    APP_ROOT,
     CALM_ANSWERS,
     Participant,
-    _wait_healthy,
-    free_port,
     full_answers,
     key_class,
+    run_app,
     streamlit_server,
 )
 
@@ -59,38 +55,12 @@ ANSWERS = {
 @contextmanager
 def production_server(log_path: Path, database_url: str, **secrets: str) -> Iterator[str]:
     """``streamlit run app.py`` with IOP_ENV=production and only the given secrets set."""
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "IOP_ENV": "production", **secrets}
     for name in ("IOP_FIELD_KEY", "STREAMLIT_SERVER_COOKIE_SECRET"):
         if name not in secrets:
             env.pop(name, None)
-    command = [
-        str(Path(sys.executable).with_name("streamlit")),
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(process, f"http://127.0.0.1:{port}", log_path)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with run_app(env, log_path) as base_url:
+        yield base_url
 
 
 @pytest.mark.parametrize(

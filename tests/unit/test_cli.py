@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+from screens import baseline, with_answers
 
 from scoring import evaluate, load_questionnaire
 from scoring.contract import CANONICAL
@@ -60,43 +61,8 @@ FLAGS = {
 
 
 def low_risk_screen(respondent: str = "self") -> dict:
-    """A complete, valid screen written from spec section 2: every always-asked item, calm
-    answers, so no follow-up is asked (a man, so no pregnancy question)."""
-    answers: dict[str, object] = {
-        "about.age_band": "26_64",
-        "about.sex_at_birth": "male",
-        "auditc.1": 0,
-        "taps1.tobacco": 0,
-        "taps1.drugs": 0,
-        "taps1.rx": 0,
-        "withdrawal.daily_sedatives": False,
-        "medical.unstable": False,
-        **{f"phq9.{n}": 0 for n in range(1, 10)},
-        **{f"gad7.{n}": 0 for n in range(1, 8)},
-        "pcptsd5.exposure": False,
-        "mh.diagnosis": False,
-        "cssrs.1": False,
-        "cssrs.2": False,
-        "cssrs.6": False,
-        "safety.harm_others": False,
-        # BAM: no use, no risk, strong protection (9+10+12+13+14+16 = 24).
-        **{f"bam.{n}": 0 for n in (1, 2, 3, 4, 5, 6, 8, 11, 15)},
-        **{f"bam.{n}": 4 for n in (9, 10, 12, 13, 14, 16, 17)},
-        "relapse.recent_return": "not_applicable",
-        "prior_care.most_intensive_12m": "none",
-        "prior_care.outpatient_not_enough": "not_tried",
-        "prior_care.episodes_lifetime": "0",
-        **{f"mspss.{n}": 6 for n in range(1, 13)},
-        "home.housing": "stable",
-        "home.safe": True,
-        "home.others_using": "no",
-        "practical.attend_hours": "yes",
-        "practical.transport": "yes",
-        "practical.preferred_time": "evening",
-        "practical.telehealth_ok": True,
-        "readiness.ruler": 7,
-    }
-    return {"respondent": respondent, "answers": answers}
+    """The shared calm baseline (tests/unit/screens.py), as a man: no pregnancy question."""
+    return with_answers(baseline(respondent), {"about.sex_at_birth": "male"})
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -14,10 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 
@@ -139,7 +135,13 @@ def read_session(engine: Engine | str | None = None) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(connection: Any = None) -> Config:
+# Alembic is imported where it is used: a page that never touches the database (the welcome
+# page on a fresh server) need not load it, which takes a fifth of a second.
+
+
+def alembic_config(connection: Any = None):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -148,10 +150,14 @@ def alembic_config(connection: Any = None) -> Config:
 
 @lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -161,6 +167,8 @@ def migrate(engine: Engine) -> None:
     lock (PostgreSQL); the loser then finds the database at head and does nothing."""
     if current_revision(engine) == head_revision():
         return
+    from alembic import command
+
     with _writer(engine).connect() as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})

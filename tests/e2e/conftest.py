@@ -9,6 +9,7 @@ output are saved under the test's temporary folder, and the path is printed.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from .driver import CHROMIUM, LAUNCH_ARGS, Participant, streamlit_server
+from .make_screenshots import OUT_DIR
 
 VIEWPORT = {"width": 1280, "height": 900}
 # A cold server imports plotly and friends on the first page: allow some slack on 2 cores.
@@ -29,6 +31,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshot tests write: a temporary folder, so a test run leaves the checkout
+    as it was; docs/screenshots/ (tracked, shown in the README) only with REFRESH_SCREENSHOTS=1."""
+    if os.environ.get("REFRESH_SCREENSHOTS") == "1":
+        return OUT_DIR
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")

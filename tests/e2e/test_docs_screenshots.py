@@ -1,8 +1,10 @@
-"""The screenshots in docs/screenshots/, made fresh from the running app (see make_screenshots)."""
+"""The screenshots of docs/screenshots/, made fresh from the running app (see make_screenshots):
+into a temporary folder, or into docs/screenshots/ itself with REFRESH_SCREENSHOTS=1."""
 
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -10,7 +12,7 @@ from playwright.sync_api import Browser
 from scoring import evaluate, load_questionnaire
 
 from .driver import full_answers
-from .make_screenshots import DESKTOP, OUT_DIR, PHONE, SHOWCASE_ANSWERS, capture
+from .make_screenshots import DESKTOP, PHONE, SHOWCASE_ANSWERS, capture
 
 
 def png_size(path) -> tuple[int, int]:
@@ -20,10 +22,10 @@ def png_size(path) -> tuple[int, int]:
 
 
 @pytest.mark.e2e
-def test_screenshots_of_every_page(browser: Browser, server_url: str) -> None:
+def test_screenshots_of_every_page(browser: Browser, server_url: str, screenshot_dir: Path) -> None:
     assert evaluate({"respondent": "self", "answers": full_answers(SHOWCASE_ANSWERS)})["disposition"] == "iop"
 
-    shots = capture(browser, server_url, OUT_DIR)
+    shots = capture(browser, server_url, screenshot_dir)
 
     sections = load_questionnaire().sections
     names = {path.name for path in shots}

@@ -1,6 +1,7 @@
 """The intake staff workspace in Chromium: the guard on a cold server, signing in with a password
 and a TOTP code (enrolment included), the queue, a review and its follow-up, the admin-only
-pages, signing out, and the screenshots in docs/screenshots/staff-*.png.
+pages, signing out, and the screenshots of docs/screenshots/staff-*.png (REFRESH_SCREENSHOTS=1
+writes them there; otherwise to a temporary folder).
 
 Accounts and screens are made with the admin CLI (``python -m intake``) against the server's own
 database; the audit log is read back with ``intake.audit.browse``.
@@ -31,7 +32,7 @@ from ui.widgets import labels, wording
 
 from .conftest import VIEWPORT
 from .driver import CALM_ANSWERS, Participant, full_answers, key_class
-from .make_screenshots import DESKTOP, OUT_DIR, full_page
+from .make_screenshots import DESKTOP, full_page
 from .staff_driver import (
     STAFF_URLS,
     Account,
@@ -408,22 +409,24 @@ def test_sign_out_returns_to_the_sign_in_form(workspace: Workspace, new_context,
 # --- 5. Screenshots -----------------------------------------------------------------------------
 
 
-def test_screenshots_of_the_staff_pages(workspace: Workspace, new_context, accounts) -> None:
+def test_screenshots_of_the_staff_pages(
+    workspace: Workspace, new_context, accounts, screenshot_dir: Path
+) -> None:
     nurse = staff_member(new_context, workspace, *accounts("intake"))
     nurse.page.set_viewport_size(DESKTOP)
     shots = []
     nurse.open("/staff_signin")
     nurse.expect_sign_in_only()
-    shots.append(full_page(nurse, OUT_DIR / "staff-signin.png"))
+    shots.append(full_page(nurse, screenshot_dir / "staff-signin.png"))
 
     nurse.sign_in()
     nurse.grid_rows("queue-table", len(workspace.references))
-    shots.append(full_page(nurse, OUT_DIR / "staff-queue.png"))
+    shots.append(full_page(nurse, screenshot_dir / "staff-queue.png"))
 
     nurse.select_row("queue-table", 0)
     expect_review_shows(nurse, workspace.screens[URGENT])
     nurse.wait_rendered()
-    shots.append(full_page(nurse, OUT_DIR / "staff-review.png"))
+    shots.append(full_page(nurse, screenshot_dir / "staff-review.png"))
 
     nurse.go_to("Insights")
     expect(nurse.main.get_by_role("heading", name="Insights")).to_be_visible()
@@ -434,7 +437,7 @@ def test_screenshots_of_the_staff_pages(workspace: Workspace, new_context, accou
     for n in range(4):
         expect(charts.nth(n).locator(".main-svg").first).to_be_visible()
     nurse.wait_rendered()
-    shots.append(full_page(nurse, OUT_DIR / "staff-insights.png"))
+    shots.append(full_page(nurse, screenshot_dir / "staff-insights.png"))
 
     for path in shots:
         width, height = png_size(path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from intake import clock
@@ -102,13 +102,24 @@ def save_draft(
     expires_at = now + timedelta(days=get_settings().iop_draft_ttl_days)
     if code is not None:
         code = normalize_code(code)
-        draft = _live(session, code, now)
-        if draft is None:
+        # One UPDATE, not a load and a flush: this runs at every step, and loading the draft
+        # would decrypt answers that are about to be replaced.
+        updated = session.execute(
+            update(Draft)
+            .where(Draft.code_hash == _hash(code), Draft.expires_at > now)
+            .values(
+                respondent=respondent,
+                answers=answers,
+                step=step,
+                consent_version=consent_version,
+                consented_at=clock.resolve(consented_at),
+                updated_at=now,
+                expires_at=expires_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if updated.rowcount != 1:
             raise DraftNotFound("This draft has expired or was already submitted.")
-        draft.respondent, draft.answers, draft.step = respondent, answers, step
-        draft.consent_version, draft.consented_at = consent_version, clock.resolve(consented_at)
-        draft.updated_at, draft.expires_at = now, expires_at
-        session.flush()
         return code
     code = new_code()
     session.add(

@@ -33,7 +33,6 @@ def start_form() -> None:
             st.error(problem)
         if not problems:
             ws.begin(respondent, texts.CONSENT_VERSION)
-            ws.go_to_step(ws.current(), 0)
             st.switch_page(SCREEN_PAGE)
 
 

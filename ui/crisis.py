@@ -46,7 +46,9 @@ def on_mistake() -> None:
 
 def render_crisis(wizard: ws.Wizard) -> None:
     with st.container(key="crisis-page"):
-        st.error(texts.CRISIS_TITLE[wizard.respondent], icon=":material/emergency:")
+        # The title is the page's h1 and sits inside the alert, so it is both announced at once
+        # and what a screen reader lists as this page's heading.
+        st.error(f"# {texts.CRISIS_TITLE[wizard.respondent]}", icon=":material/emergency:")
         st.markdown(texts.CRISIS_BODY[wizard.respondent])
     if wizard.reference is not None:
         submit_form(wizard)  # shows the reference and what happens next

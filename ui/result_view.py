@@ -28,19 +28,20 @@ CHART_DOMAINS = (
 )
 
 
-def domain_chart(result: dict) -> go.Figure | None:
-    rows = [
-        (texts.DOMAIN_LABELS[name], result["domains"][name]["level"])
+def chart_rows(result: dict) -> list[tuple[str, str, float]]:
+    """(domain label, level, concern 0-3) for each charted domain the result has."""
+    domains = result["domains"]
+    return [
+        (texts.DOMAIN_LABELS[name], domains[name]["level"], CONCERN[name][domains[name]["level"]])
         for name in CHART_DOMAINS
-        if name in result["domains"]
+        if name in domains
     ]
-    if not rows:
-        return None
-    names = [label for label, _ in rows]
-    levels = [level for _, level in rows]
-    values = [
-        CONCERN[name][result["domains"][name]["level"]] for name in CHART_DOMAINS if name in result["domains"]
-    ]
+
+
+def domain_chart(rows: list[tuple[str, str, float]]) -> go.Figure:
+    names = [label for label, _, _ in rows]
+    levels = [level for _, level, _ in rows]
+    values = [value for _, _, value in rows]
     figure = go.Figure(
         go.Bar(
             x=[max(v, 0.15) for v in values],  # a sliver, so "none" still shows a bar
@@ -61,6 +62,12 @@ def domain_chart(result: dict) -> go.Figure | None:
         plot_bgcolor="white",
     )
     return figure
+
+
+def chart_in_words(rows: list[tuple[str, str, float]]) -> str:
+    """The chart's text alternative: every bar's label and level, in the chart's order."""
+    levels = "; ".join(f"{label}: {texts.LEVEL_WORDS.get(level, level)}" for label, level, _ in rows)
+    return f"{texts.DOMAIN_CHART_IN_WORDS} {levels}."
 
 
 def score_line(name: str, score: dict) -> str:
@@ -85,30 +92,35 @@ def score_line(name: str, score: dict) -> str:
 def render_result(result: dict, respondent: str) -> None:
     disposition = result["disposition"]
     with st.container(key="result-headline"):
-        st.subheader(texts.DISPOSITION_HEADLINE[disposition][respondent])
+        st.title(texts.DISPOSITION_HEADLINE[disposition][respondent], anchor=False)
     st.caption(texts.RESULT_DISCLAIMER)
 
-    st.markdown(f"#### {texts.RESULT_REASONS_TITLE}")
-    for reason in result["reasons"]:
-        st.markdown(f"- {reason['text']}")
+    with st.container(key="result-body"):  # its h2s are drawn smaller (ui/setup.py)
+        st.markdown(f"## {texts.RESULT_REASONS_TITLE}")
+        for reason in result["reasons"]:
+            st.markdown(f"- {reason['text']}")
 
-    notices = [texts.FLAG_MESSAGES[f] for f in result["flags"] if f in texts.FLAG_MESSAGES]
-    if notices:
-        st.markdown(f"#### {texts.RESULT_FLAGS_TITLE}")
-        for notice in notices:
-            st.info(notice)
+        notices = [texts.FLAG_MESSAGES[f] for f in result["flags"] if f in texts.FLAG_MESSAGES]
+        if notices:
+            st.markdown(f"## {texts.RESULT_FLAGS_TITLE}")
+            for notice in notices:
+                st.info(notice)
 
-    st.markdown(f"#### {texts.RESULT_NEXT_TITLE}")
-    for step in texts.NEXT_STEPS[disposition]:
-        st.markdown(f"- {step}")
+        st.markdown(f"## {texts.RESULT_NEXT_TITLE}")
+        for step in texts.NEXT_STEPS[disposition]:
+            st.markdown(f"- {step}")
 
-    figure = domain_chart(result)
-    if figure is not None:
-        st.markdown(f"#### {texts.DOMAIN_CHART_TITLE}")
-        st.plotly_chart(figure, config={"displayModeBar": False, "staticPlot": True}, key="domain-chart")
+        rows = chart_rows(result)
+        if rows:
+            st.markdown(f"## {texts.DOMAIN_CHART_TITLE}")
+            st.plotly_chart(
+                domain_chart(rows), config={"displayModeBar": False, "staticPlot": True}, key="domain-chart"
+            )
+            with st.container(key="domain-chart-in-words"):
+                st.caption(chart_in_words(rows))
 
-    if result["instruments"]:
-        st.markdown(f"#### {texts.RESULT_SCORES_TITLE}")
-        for name, score in result["instruments"].items():
-            if name in texts.INSTRUMENT_MEANING:
-                st.markdown(f"- {score_line(name, score)}")
+        if result["instruments"]:
+            st.markdown(f"## {texts.RESULT_SCORES_TITLE}")
+            for name, score in result["instruments"].items():
+                if name in texts.INSTRUMENT_MEANING:
+                    st.markdown(f"- {score_line(name, score)}")

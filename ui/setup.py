@@ -17,12 +17,17 @@ from ui import texts
 
 log = logging.getLogger(__name__)
 
-# Larger tap targets and calmer spacing; the crisis footer stands apart from the page. Section
-# headings are h2 under the page's h1 (a screen reader's outline), drawn at subheader size; on a
-# phone the page title takes three lines, not four.
+# Larger tap targets and calmer spacing; the crisis footer stands apart from the page. Every page
+# has one h1 (the page, the wizard step, the review, the result or the crisis stop) with h2s
+# under it, for a screen reader's outline; the screen's h1s and the result's h2s are drawn
+# smaller, as they are many. On a phone the welcome title takes three lines, not four.
 _CSS = """
 <style>
 .stMainBlockContainer h2 { font-size: 1.75rem; }
+.st-key-screen-heading h1 { font-size: 2rem; }
+.st-key-result-headline h1 { font-size: 1.75rem; }
+.st-key-result-body h2 { font-size: 1.3rem; }
+.st-key-crisis-page h1 { font-size: 1.5rem; padding: 0 0 0.5rem 0; }
 @media (max-width: 640px) { .stMainBlockContainer h1 { font-size: 2.25rem; } }
 .stRadio [role="radiogroup"] label { padding: 0.2rem 0; }
 div[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }

@@ -85,7 +85,9 @@ def on_submit() -> None:
     for key in CONTACT_KEYS.values():
         st.session_state.pop(key, None)  # contact details need not linger in the session
     st.query_params.pop(ws.QUERY_KEY, None)
-    ws.count("submit")
+    # Apart from the screen's own transaction: a retried submit (same key) must not count twice.
+    ws.count(wizard, "submit")
+    ws.write_counts(wizard)
 
 
 def what_happens_next(result: dict) -> str:
@@ -107,7 +109,7 @@ def submit_form(wizard: ws.Wizard) -> None:
         st.success(texts.SUBMITTED.format(reference=wizard.reference))
         st.markdown(what_happens_next(evaluate(screen_of(wizard))))
         return
-    st.subheader(texts.SUBMIT_TITLE)
+    st.header(texts.SUBMIT_TITLE, anchor=False)
     st.write(texts.SUBMIT_INTRO)
     if wizard.problem:
         st.error(wizard.problem)

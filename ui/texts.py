@@ -282,6 +282,9 @@ BAND_WORDS = {
     "none": "none",
 }
 DOMAIN_CHART_TITLE = "Your answers at a glance"
+# Leads the chart's text alternative: the same levels as a sentence, for screen readers and
+# anyone who cannot make out the bars.
+DOMAIN_CHART_IN_WORDS = "The chart in words:"
 DOMAIN_LABELS = {
     "relapse_risk": "Relapse risk",
     "dual_diagnosis": "Use and mental health",

@@ -75,7 +75,7 @@ def on_next() -> None:
             wizard.focus_missing = True
         else:
             wizard.stage, wizard.return_to_review = "review", False
-            ws.count("review")
+            ws.count(wizard, "review")
     else:
         ws.go_to_step(wizard, wizard.step + 1)
     ws.save(wizard)
@@ -126,13 +126,13 @@ def on_see_result() -> None:
         wizard.focus_missing = True
         return
     wizard.stage = "result"
-    ws.count("result")
+    ws.count(wizard, "result")
     ws.save(wizard)
 
 
 def enter_crisis(wizard: ws.Wizard) -> None:
     wizard.stage = "crisis"
-    ws.count("crisis")
+    ws.count(wizard, "crisis")
     ws.save(wizard)
 
 
@@ -166,7 +166,8 @@ def render_step(wizard: ws.Wizard) -> None:
         (wizard.step + 1) / (len(sections) + 1),
         text=texts.STEP_LABEL.format(number=wizard.step + 1, total=len(sections)),
     )
-    st.subheader(_section_title(section, wizard.respondent))
+    with st.container(key="screen-heading"):
+        st.title(_section_title(section, wizard.respondent), anchor=False)
     top = st.container()
     intro = section.intro_loved_one if wizard.respondent == "loved_one" else section.intro
     if intro:
@@ -216,7 +217,8 @@ def answer_label(item_id: str, value: object, respondent: str) -> str:
 def render_review(wizard: ws.Wizard) -> None:
     questionnaire = load_questionnaire()
     st.progress(1.0, text=texts.REVIEW_TITLE)
-    st.subheader(texts.REVIEW_TITLE)
+    with st.container(key="screen-heading"):
+        st.title(texts.REVIEW_TITLE, anchor=False)
     if wizard.elevated:
         elevated_banner(wizard.respondent)
     st.write(texts.REVIEW_INTRO)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from intake import drafts, funnel
 from intake.db import write_session
@@ -46,6 +47,9 @@ class Wizard:
     reference: str | None = None
     saved_notice: bool = False
     problem: str | None = None
+    # Funnel steps reached but not yet written: they go in the next draft save's transaction,
+    # so a click costs one database write, not two.
+    pending_counts: list[str] = field(default_factory=list)
 
     @property
     def draft_step(self) -> str:
@@ -64,10 +68,14 @@ def editable() -> Wizard | None:
 
 
 def begin(respondent: str, consent_version: str) -> Wizard:
+    """A new screen on its first step. Its start is counted at once (no draft exists yet to carry
+    the count), in one write with the first section reached."""
     wizard = Wizard(respondent=respondent, consent_version=consent_version, consented_at=datetime.now(UTC))
     _forget_widgets()
     st.session_state[STATE_KEY] = wizard
-    count("start")
+    count(wizard, "start")
+    go_to_step(wizard, 0)
+    write_counts(wizard)
     return wizard
 
 
@@ -87,23 +95,42 @@ def go_to_step(wizard: Wizard, index: int) -> None:
     section = load_questionnaire().sections[index]
     if section.section not in wizard.reached:
         wizard.reached.add(section.section)
-        count(f"section:{section.section}")
+        count(wizard, f"section:{section.section}")
 
 
-def count(step: str) -> None:
-    """An anonymous funnel count; a failure here must never stop the person."""
+def count(wizard: Wizard, step: str) -> None:
+    """Note an anonymous funnel step; it is written with the next draft save (or ``write_counts``).
+    The name is checked here, so writing it later cannot fail on it and undo a draft save."""
+    if not funnel.STEP.match(step):
+        raise ValueError(f"funnel step {step!r}: 1 to 64 characters of a-z, 0-9, _ . : -")
+    wizard.pending_counts.append(step)
+
+
+def _add_counts(session: Session, wizard: Wizard) -> None:
+    for step in wizard.pending_counts:
+        funnel.count_step(session, step)
+
+
+def write_counts(wizard: Wizard) -> None:
+    """Write the noted funnel steps now, in a transaction of their own; a failure here must never
+    stop the person (the steps stay noted and go with the next save)."""
+    if not wizard.pending_counts:
+        return
     try:
         with write_session() as session:
-            funnel.count_step(session, step)
+            _add_counts(session, wizard)
     except SQLAlchemyError:
-        log.warning("funnel count failed for step %s", step)
+        log.warning("funnel count failed")
+        return
+    wizard.pending_counts.clear()
 
 
 def save(wizard: Wizard) -> bool:
     """Save the draft (creating its code on first save); False if the database is out of reach.
 
     Never once the screen was sent: its draft was deleted, and a new one would let the same
-    answers be restored and sent again."""
+    answers be restored and sent again. The noted funnel steps are written in the same
+    transaction."""
     if wizard.reference is not None:
         return False
     answers = load_questionnaire().prune(wizard.answers)
@@ -118,6 +145,7 @@ def save(wizard: Wizard) -> bool:
                 consent_version=wizard.consent_version,
                 consented_at=wizard.consented_at,
             )
+            _add_counts(session, wizard)
     except drafts.DraftNotFound:
         # The old draft expired while the page sat open: start a fresh one with the same answers.
         wizard.code = None
@@ -125,7 +153,9 @@ def save(wizard: Wizard) -> bool:
     except SQLAlchemyError:
         log.warning("draft save failed")
         return False
-    st.query_params[QUERY_KEY] = wizard.code
+    wizard.pending_counts.clear()
+    if st.query_params.get(QUERY_KEY) != wizard.code:  # setting it sends a message to the browser
+        st.query_params[QUERY_KEY] = wizard.code
     return True
 
 

@@ -36,6 +36,8 @@ def copy_app(target: Path) -> None:
             shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / part)
+
+
 PAGES = [
     "welcome",
     "screen",

@@ -78,7 +78,7 @@ def expected_result(at: AppTest, respondent: str = "self") -> dict:
 def headline(at: AppTest) -> str:
     block = d.block(at, "result-headline")
     assert block is not None, "no result headline"
-    return block.subheader[0].value
+    return block.title[0].value
 
 
 def sent_reference(at: AppTest) -> str:
@@ -191,7 +191,7 @@ def test_start_needs_who_and_consent(respondent, consent, problems) -> None:
 def test_start_as_self_opens_step_one() -> None:
     at = d.start("self")
     first = Q.sections[0]
-    assert at.subheader[0].value == first.title
+    assert [t.value for t in at.title] == [first.title], "the step's title is the page's one h1"
     assert d.visible_items(at) == ["about.age_band", "about.sex_at_birth"]
     assert all(d.shown_value(at, i) is None for i in d.visible_items(at)), "an answer was pre-selected"
     assert "nav-back" in button_keys(at) and at.button(key="nav-back").disabled
@@ -206,7 +206,7 @@ def test_start_as_self_opens_step_one() -> None:
 def test_self_path_reaches_review_then_result(answers: dict) -> None:
     at = d.start("self")
     d.to_review(at, answers)
-    assert texts.REVIEW_TITLE in [s.value for s in at.subheader]
+    assert [t.value for t in at.title] == [texts.REVIEW_TITLE]
     # The review lists every answer given, in the words of its option.
     review = d.page_text(at)
     for item_id, value in Q.prune(d.given(at)).items():
@@ -226,6 +226,13 @@ def test_self_path_reaches_review_then_result(answers: dict) -> None:
         assert f"- {reason['text']}" in markdown
     for next_step in texts.NEXT_STEPS[expected["disposition"]]:
         assert f"- {next_step}" in markdown
+    # The chart has its words beside it: every charted domain, with the level the chart shows.
+    in_words = d.block_text(d.block(at, "domain-chart-in-words"))
+    charted = [n for n in texts.DOMAIN_LABELS if n in expected["domains"]]
+    assert charted, "nothing charted"
+    for name in charted:
+        level = texts.LEVEL_WORDS[expected["domains"][name]["level"]]
+        assert f"{texts.DOMAIN_LABELS[name]}: {level}" in in_words, f"{name} missing from {in_words!r}"
     pdf = [b for b in at.get("download_button") if b.key == "download-pdf"]
     assert pdf and pdf[0].label == texts.PDF_BUTTON
     assert "nav-submit" in button_keys(at)
@@ -238,7 +245,7 @@ def test_loved_one_path_uses_their_wording() -> None:
     item = Q.items["auditc.1"]
     assert at.radio(key="auditc.1").label == item.text_loved_one
     assert at.radio(key="auditc.1").label != item.text
-    assert Q.section("alcohol").title_loved_one in [s.value for s in at.subheader]
+    assert [t.value for t in at.title] == [Q.section("alcohol").title_loved_one]
 
     d.to_result(at)
     expected = expected_result(at, "loved_one")
@@ -774,3 +781,31 @@ def test_export_jsonl_has_the_screen_and_contact_only_on_request(fresh_db: str) 
     assert len(with_contact) == 1
     assert with_contact[0]["contact"]["name"] == "Zelda"
     assert with_contact[0]["contact"]["phone"] == "5558675309"
+
+
+# --- the anonymous funnel --------------------------------------------------------------------
+
+
+def funnel_now() -> dict[str, int]:
+    from intake.funnel import funnel_totals
+
+    with read_session() as session:
+        return funnel_totals(session, datetime(2000, 1, 1).date())
+
+
+def test_one_walk_through_counts_each_step_once(fresh_db: str) -> None:
+    """The insights funnel counts one person once per step, however often they click Back and
+    Next; the counts ride in the draft saves, and none is lost or doubled."""
+    at = d.start()
+    assert funnel_now() == {"start": 1, "section:about": 1}, "starting is counted before any save"
+    d.answer_step(at)
+    d.next_step(at)
+    d.back(at)
+    d.next_step(at)
+    d.to_result(at)
+    sections = {f"section:{s.section}": 1 for s in Q.sections}
+    # Written with each click's draft save, not held back until the screen is sent.
+    assert funnel_now() == {"start": 1, **sections, "review": 1, "result": 1}
+
+    sent_reference(d.click(at, "nav-submit"))
+    assert funnel_now() == {"start": 1, **sections, "review": 1, "result": 1, "submit": 1}

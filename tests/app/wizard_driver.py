@@ -89,7 +89,7 @@ def step(at: AppTest) -> int | None:
         return None
     index = int(match.group(1)) - 1
     sec = load_questionnaire().sections[index]
-    titles = [h.value for h in at.subheader]
+    titles = [h.value for h in at.title]
     assert titles and titles[0] in (sec.title, sec.title_loved_one), f"step {index + 1} shows {titles[:1]}"
     return index
 
@@ -266,7 +266,17 @@ def block(at: AppTest, key: str):
 
 def block_text(node) -> str:
     parts: list[str] = []
-    for kind in ("subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts.extend(str(e.value) for e in getattr(node, kind))
     return "\n".join(parts)
 

@@ -3,7 +3,8 @@ whole screen done with the keyboard alone, focus after a failed Next, the crisis
 to screen readers, and the layout on a 360-pixel-wide phone.
 
 axe-core comes from the ``axe-playwright-python`` package (its bundled ``axe.min.js``), injected
-into the page and run with its default rules; serious and critical violations fail the test.
+into the page and run with its default rules; serious and critical violations fail the test, and
+so does a page without exactly one h1 or with a heading level skipped.
 No selector is excluded: Streamlit's own markup passes once our theme gives captions enough
 contrast (``.streamlit/config.toml``).
 """
@@ -25,6 +26,9 @@ from .driver import CALM_ANSWERS, REFERENCE_PATTERN, Participant, full_answers, 
 pytestmark = pytest.mark.e2e
 
 BLOCKING = {"serious", "critical"}
+# Moderate in axe, but a screen reader's outline of the page rests on them: one h1 per page,
+# and no level skipped under it.
+OUTLINE = {"page-has-heading-one", "heading-order"}
 MOOD_STEP = 5  # PHQ-9: item 9 above 0 raises safety to "elevated" (the 988 banner)
 SAFETY_STEP = 8  # the C-SSRS screener: an intent answer stops the screen at the crisis page
 PHONE = {"width": 360, "height": 740}
@@ -34,11 +38,15 @@ URGENT_CLICKS = (("cssrs.1", True), ("cssrs.2", True), ("cssrs.4", True))
 
 
 def axe_violations(page: Page) -> list[dict]:
-    """The serious and critical axe-core violations on the page as it is now."""
+    """The serious and critical axe-core violations on the page as it is now, and the outline's."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in results["violations"] if v["impact"] in BLOCKING]
+    found = [v for v in results["violations"] if v["impact"] in BLOCKING or v["id"] in OUTLINE]
+    h1s = page.locator("h1").all_inner_texts()
+    if len(h1s) != 1:  # axe passes a page with two h1s; a reader then cannot tell which is the page
+        found.append({"id": "one-h1", "impact": "outline", "help": f"{len(h1s)} h1s: {h1s}", "nodes": []})
+    return found
 
 
 def report(found: dict[str, list[dict]]) -> str:

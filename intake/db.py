@@ -135,11 +135,9 @@ def read_session(engine: Engine | str | None = None) -> Iterator[Session]:
         yield session
 
 
-# Alembic is imported where it is used: a page that never touches the database (the welcome
-# page on a fresh server) need not load it, which takes a fifth of a second.
-
-
 def alembic_config(connection: Any = None):
+    # Alembic is imported where it is used, here and below: a page that never touches the
+    # database (the welcome page on a fresh server) need not load it, a fifth of a second.
     from alembic.config import Config
 
     cfg = Config()

@@ -30,10 +30,17 @@ _ADD_ONE = text(
 ).bindparams(bindparam("day", type_=Date()), bindparam("step", type_=String()))
 
 
+def check_step(step: str) -> str:
+    """``step`` if it is a well-formed step name, else ValueError."""
+    if not STEP.match(step):
+        # The name is not repeated: a malformed one could carry what someone typed.
+        raise ValueError("funnel step: 1 to 64 characters of a-z, 0-9, _ . : -")
+    return step
+
+
 def count_step(session: Session, step: str, *, now: datetime | None = None) -> None:
     """Add one to today's (UTC) count for ``step``; a single upsert, safe under concurrency."""
-    if not STEP.match(step):
-        raise ValueError("step: 1 to 64 characters of a-z, 0-9, _ . : -")
+    check_step(step)
     session.execute(_ADD_ONE, {"day": clock.resolve(now).date(), "step": step})
 
 

@@ -101,9 +101,7 @@ def go_to_step(wizard: Wizard, index: int) -> None:
 def count(wizard: Wizard, step: str) -> None:
     """Note an anonymous funnel step; it is written with the next draft save (or ``write_counts``).
     The name is checked here, so writing it later cannot fail on it and undo a draft save."""
-    if not funnel.STEP.match(step):
-        raise ValueError(f"funnel step {step!r}: 1 to 64 characters of a-z, 0-9, _ . : -")
-    wizard.pending_counts.append(step)
+    wizard.pending_counts.append(funnel.check_step(step))
 
 
 def _add_counts(session: Session, wizard: Wizard) -> None:

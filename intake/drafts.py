@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from intake import clock
@@ -83,6 +83,22 @@ def _view(code: str, d: Draft) -> DraftView:
     )
 
 
+# The two writes of a draft, built once: a save runs at every step of every screen. Core
+# statements, not ORM objects or an ORM update built per call: loading a draft would decrypt
+# answers about to be replaced, and the ORM's unit of work and a fresh statement's cache key cost
+# more than the write itself. Values still take their columns' types, so answers are encrypted.
+_drafts = Draft.__table__
+# What a save writes over: everything but the key, the code and the creation time. A column added
+# to drafts joins the UPDATE, and a save that does not give it fails at once.
+_SAVED_COLUMNS = tuple(c.name for c in _drafts.c if c.name not in ("id", "code_hash", "created_at"))
+_UPDATE_LIVE = (
+    update(_drafts)
+    .where(_drafts.c.code_hash == bindparam("hash"), _drafts.c.expires_at > bindparam("now"))
+    .values({name: bindparam(f"new_{name}") for name in _SAVED_COLUMNS})
+)
+_INSERT = insert(_drafts)
+
+
 def save_draft(
     session: Session,
     *,
@@ -99,43 +115,23 @@ def save_draft(
     now = clock.resolve(now)
     if respondent not in RESPONDENTS:
         raise ValueError(f"respondent must be one of {', '.join(RESPONDENTS)}")
-    expires_at = now + timedelta(days=get_settings().iop_draft_ttl_days)
+    saved = {
+        "respondent": respondent,
+        "answers": answers,
+        "step": step,
+        "consent_version": consent_version,
+        "consented_at": clock.resolve(consented_at),
+        "updated_at": now,
+        "expires_at": now + timedelta(days=get_settings().iop_draft_ttl_days),
+    }
     if code is not None:
         code = normalize_code(code)
-        # One UPDATE, not a load and a flush: this runs at every step, and loading the draft
-        # would decrypt answers that are about to be replaced.
-        updated = session.execute(
-            update(Draft)
-            .where(Draft.code_hash == _hash(code), Draft.expires_at > now)
-            .values(
-                respondent=respondent,
-                answers=answers,
-                step=step,
-                consent_version=consent_version,
-                consented_at=clock.resolve(consented_at),
-                updated_at=now,
-                expires_at=expires_at,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if updated.rowcount != 1:
+        params = {"hash": _hash(code), "now": now, **{f"new_{name}": value for name, value in saved.items()}}
+        if session.execute(_UPDATE_LIVE, params).rowcount != 1:
             raise DraftNotFound("This draft has expired or was already submitted.")
         return code
     code = new_code()
-    session.add(
-        Draft(
-            code_hash=_hash(code),
-            respondent=respondent,
-            consent_version=consent_version,
-            consented_at=clock.resolve(consented_at),
-            answers=answers,
-            step=step,
-            created_at=now,
-            updated_at=now,
-            expires_at=expires_at,
-        )
-    )
-    session.flush()
+    session.execute(_INSERT, {"code_hash": _hash(code), "created_at": now, **saved})
     return code
 
 

@@ -138,7 +138,14 @@ def test_draft_answers_and_codes_are_not_stored_in_plain_text(engine, database_u
         pytest.skip("reads the SQLite file's bytes")
     with write_session(engine) as session:
         code = _save(session, answers={"home.housing": "unstable_couch_xyzzy"})
+    # A later step's save (an UPDATE, not the first INSERT) is encrypted too.
+    with write_session(engine) as session:
+        _save(session, code, answers={"home.housing": "unstable_couch_plugh"}, step="home")
+    with write_session(engine) as session:
+        assert load_draft(session, code, "client-a", now=T0).answers == {
+            "home.housing": "unstable_couch_plugh"
+        }
     engine.dispose()
     raw = Path(make_url(database_url).database).read_bytes()
-    assert b"xyzzy" not in raw and b"home.housing" not in raw
+    assert b"xyzzy" not in raw and b"plugh" not in raw and b"home.housing" not in raw
     assert code.encode() not in raw and code.replace("-", "").encode() not in raw

@@ -226,27 +226,18 @@ def resume(code: str, query: Mapping[str, str] | None = None) -> AppTest:
     return at
 
 
-def texts_of(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+# Every kind of element that shows text, headings first.
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+
+
+def block_text(node) -> str:
+    """Everything written in ``node`` (the page, or a block): headings, markdown, alerts, captions."""
+    return "\n".join(str(e.value) for kind in TEXT_KINDS for e in getattr(node, kind))
 
 
 def page_text(at: AppTest) -> str:
     """Everything written on the page (markdown, alerts, headings, captions, code)."""
-    parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
-        parts.extend(str(v) for v in texts_of(at, kind))
-    parts.extend(str(c.value) for c in at.code)
-    return "\n".join(parts)
+    return "\n".join([block_text(at), *(str(c.value) for c in at.code)])
 
 
 def errors(at: AppTest) -> list[str]:
@@ -262,23 +253,6 @@ def block(at: AppTest, key: str):
             return node
         pending.extend(getattr(node, "children", {}).values())
     return None
-
-
-def block_text(node) -> str:
-    parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
-        parts.extend(str(e.value) for e in getattr(node, kind))
-    return "\n".join(parts)
 
 
 @contextmanager

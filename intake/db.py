@@ -65,8 +65,14 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("iop_mode")
-    # A read session that tries to write fails loudly instead of queueing for the lock.
-    conn.exec_driver_sql(f"PRAGMA query_only = {1 if mode == 'read' else 0}")
+    # A read session that tries to write fails loudly instead of queueing for the lock. The pragma
+    # stays set on the connection, so it is sent only when this transaction needs the other
+    # setting (the pooled connection's info dict lives and dies with the connection itself).
+    query_only = 1 if mode == "read" else 0
+    info = conn.connection.info
+    if info.get("query_only") != query_only:
+        conn.exec_driver_sql(f"PRAGMA query_only = {query_only}")
+        info["query_only"] = query_only
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "write" else "BEGIN")
 
 

@@ -51,6 +51,18 @@ def test_a_read_session_refuses_to_write(engine):
         assert session.scalar(select(func.count()).select_from(FunnelCount)) == 0
 
 
+def test_read_and_write_sessions_keep_their_modes_when_they_share_a_connection(engine):
+    # One connection at a time, so the pool hands the same one back: the read-only setting a
+    # read session leaves on it must not stick to the write after it, nor the other way round.
+    for round_ in range(1, 4):
+        with write_session(engine) as session:
+            count_step(session, "started")
+        with pytest.raises(DBAPIError), read_session(engine) as session:
+            count_step(session, "started")
+        with read_session(engine) as session:
+            assert session.scalar(select(FunnelCount.count)) == round_
+
+
 def test_a_write_session_rolls_back_on_error(engine):
     with pytest.raises(RuntimeError), write_session(engine) as session:
         count_step(session, "started")

@@ -31,7 +31,6 @@ exit status is 1 only if a submission was lost or doubled.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import multiprocessing as mp
 import os
 import platform
@@ -59,17 +58,11 @@ os.environ["IOP_ENV"] = "development"
 os.environ.setdefault("IOP_FIELD_KEY", Fernet.generate_key().decode())
 os.environ.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
 
+from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
+
 PG_ADMIN_URL = os.environ.get("IOP_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RESPONDENTS = ("self", "loved_one")
 BARRIER_TIMEOUT = 300  # seconds for every worker to get ready; a broken one fails the run
-
-
-def load_by_path(name: str, path: Path):
-    # By path: a site-packages "tests" package can shadow this checkout's tests/ (no __init__.py).
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- what one scenario yields ------------------------------------------------------------------

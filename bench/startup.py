@@ -22,7 +22,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,24 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BARE_DIR = OUT / "startup_bare"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 POLL = 0.005
 TIMEOUT = 90.0
 sys.path.insert(0, str(ROOT))
 
+from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# The browser tests' own server command line, Chromium and its flags.
+driver = load_by_path("e2e_driver", ROOT / "tests" / "e2e" / "driver.py")
 
 
 def answers(url: str, expect: str | None = None) -> bool:
@@ -78,21 +67,10 @@ def environment(database_url: str) -> dict[str, str]:
 
 
 def one_run(cwd: Path, env: dict[str, str], title: str, browser, log_path: Path) -> dict[str, float]:
-    port = free_port()
+    port = driver.free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [
-        str(Path(sys.executable).with_name("streamlit")),
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    # The tests' server command line, with the file watcher left on, as `./scripts/run.sh` runs.
+    command = driver.streamlit_command(port)
     times: dict[str, float] = {}
     with log_path.open("wb") as log:
         start = time.perf_counter()
@@ -173,7 +151,7 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(driver.CHROMIUM), args=driver.LAUNCH_ARGS)
     try:
         for cwd, title in sides.values():  # one untimed start each: disk caches, .pyc files
             one_run(cwd, env, title, browser, OUT / "startup_server.log")

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import importlib.util
 import os
 import platform
 import pstats
@@ -59,6 +58,7 @@ os.environ["IOP_FIELD_KEY"] = Fernet.generate_key().decode()
 os.environ.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
 
 import streamlit  # noqa: E402
+from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
@@ -69,18 +69,7 @@ from ui import texts  # noqa: E402
 from ui import wizard_state as ws  # noqa: E402
 from ui.widgets import labels, wording  # noqa: E402
 
-
-def _load_driver():
-    # By path: a site-packages "tests" package can shadow this checkout's tests/ (no __init__.py).
-    spec = importlib.util.spec_from_file_location(
-        "wizard_driver", ROOT / "tests" / "app" / "wizard_driver.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-driver = _load_driver()
+driver = load_by_path("wizard_driver", ROOT / "tests" / "app" / "wizard_driver.py")
 APP = ROOT / "app.py"
 BARE = OUT / "wizard_bare.py"
 BARE_MPA = OUT / "wizard_bare_mpa"

@@ -179,13 +179,10 @@ def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
         yield base_url
 
 
-@contextmanager
-def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` with exactly this environment on a free port, output to
-    ``log_path``; yields the base URL once healthy, and stops the server when the block ends.
-    The one launcher every browser test and benchmark server goes through."""
-    port = free_port()
-    command = [
+def streamlit_command(port: int) -> list[str]:
+    """``streamlit run app.py`` (in the working directory) headless on 127.0.0.1:``port``, with
+    no usage statistics sent: every server a test or benchmark starts."""
+    return [
         str(Path(sys.executable).with_name("streamlit")),
         "run",
         "app.py",
@@ -197,10 +194,17 @@ def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
         str(port),
         "--browser.gatherUsageStats",
         "false",
-        # An edit to the checkout mid-run would otherwise show "File change / Rerun" and stall waits.
-        "--server.fileWatcherType",
-        "none",
     ]
+
+
+@contextmanager
+def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` with exactly this environment on a free port, output to
+    ``log_path``; yields the base URL once healthy, and stops the server when the block ends.
+    The one launcher every browser test and benchmark server goes through."""
+    port = free_port()
+    # An edit to the checkout mid-run would otherwise show "File change / Rerun" and stall waits.
+    command = [*streamlit_command(port), "--server.fileWatcherType", "none"]
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

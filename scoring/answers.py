@@ -12,6 +12,11 @@ from collections.abc import Callable, Mapping
 Get = Callable[[str], object]
 
 
+def is_yes(value: object) -> bool:
+    """A yes, and only a yes: a family member's "unknown" (a truthy string) is never a yes."""
+    return value is True
+
+
 class NotAnswered(Exception):
     """A value needed for a score was never reached (urgent stop)."""
 

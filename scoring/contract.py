@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-ITEM_TYPE_VALUES = {"yes_no", "scale", "single_choice", "multi_choice"}
-
 
 class CanonicalItem(NamedTuple):
     type: str
@@ -40,6 +38,17 @@ SUBSTANCES = (
     "hallucinogens",
     "inhalants",
     "other",
+    # "None in the past 3 months" (as TAPS-2 asks): used only earlier in the year. It stands alone.
+    "none_3m",
+)
+# Codes of a multi-choice item that must be the only code chosen.
+EXCLUSIVE_CODES = {"drugs.substances": "none_3m"}
+
+# "I don't know": a family member may not know the answer to these (spec section 2). Only from
+# respondent loved_one; never a yes, so it opens no follow-up question.
+UNKNOWN = "unknown"
+LOVED_ONE_MAY_NOT_KNOW = frozenset(
+    {"cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others", "safety.overdose_90d"}
 )
 
 BAM_ITEMS = (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
@@ -50,9 +59,11 @@ CANONICAL: dict[str, CanonicalItem] = {
     "about.pregnant": _choice("yes", "no", "not_sure"),
     **{f"auditc.{n}": ZERO_TO_FOUR for n in (1, 2, 3)},
     **{f"taps1.{name}": ZERO_TO_FOUR for name in ("tobacco", "drugs", "rx")},
+    "recovery.history": YES_NO,
     "drugs.substances": CanonicalItem("multi_choice", SUBSTANCES),
     "withdrawal.daily_alcohol": YES_NO,
     "withdrawal.daily_sedatives": YES_NO,
+    "withdrawal.moud": YES_NO,
     "withdrawal.daily_opioids": YES_NO,
     "withdrawal.history_complicated": YES_NO,
     "withdrawal.current_symptoms": _choice("none", "mild", "severe"),

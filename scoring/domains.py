@@ -1,4 +1,5 @@
-"""Domain levels (spec section 4): each rule reads answers and instrument scores.
+"""Domain levels (spec section 4): each rule reads answers, instrument scores and the levels
+computed before it (``DOMAIN_RULES`` is in that order).
 
 Levels are ordered lowest first in ``LEVELS`` so that "at least moderate" can be asked
 with ``at_least``.
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from scoring import cutoffs as c
-from scoring.answers import Get, lenient
+from scoring.answers import Get, is_yes, lenient
+from scoring.contract import UNKNOWN
 from scoring.instruments import cssrs, cssrs_high
 
 LEVELS = {
@@ -18,7 +20,7 @@ LEVELS = {
     "substance_use": ("low", "moderate", "high"),
     "mental_health": ("low", "moderate", "high"),
     "dual_diagnosis": ("absent", "present"),
-    "relapse_risk": ("low", "moderate", "high"),
+    "relapse_risk": ("not_applicable", "low", "moderate", "high"),
     "prior_care": ("none", "some", "recent_intensive"),
     "home_support": ("unsafe", "low", "moderate", "high"),
     "practical": ("barrier", "uncertain", "ok"),
@@ -26,6 +28,14 @@ LEVELS = {
 
 DAILY_USE_ITEMS = ("withdrawal.daily_alcohol", "withdrawal.daily_sedatives", "withdrawal.daily_opioids")
 RECENT_STATUSES = ("currently_in", "discharged_30d", "discharged_90d")
+# The safety questions a family member may answer "I don't know": uncertain, never a reassuring no.
+SAFETY_UNKNOWN_ITEMS = ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others")
+# Which answer makes each urgent trigger fire (for "I chose an answer by mistake").
+URGENT_TRIGGER_ITEMS = {
+    "suicide_risk_high": ("cssrs.4", "cssrs.5", "cssrs.6_recent"),
+    "harm_others": ("safety.harm_others",),
+    "severe_withdrawal": ("withdrawal.current_symptoms",),
+}
 
 
 def at_least(domain: str, level: str, minimum: str) -> bool:
@@ -39,18 +49,41 @@ def urgent_triggers(get: Get) -> list[str]:
     fired = []
     if cssrs_high(get):
         fired.append("suicide_risk_high")
-    if get("safety.harm_others"):
+    if is_yes(get("safety.harm_others")):
         fired.append("harm_others")
     if get("withdrawal.current_symptoms") == "severe":
         fired.append("severe_withdrawal")
     return fired
 
 
-def safety(get: Get, ins: dict) -> str:
+def urgent_answers(answers: Mapping[str, object]) -> list[str]:
+    """The item ids whose answers make the screen urgent, so the wizard can clear exactly those
+    when a person says they chose one by mistake (the rule itself stays here, not in the UI)."""
+    fired = urgent_triggers(answers.get)
+    ids = [item_id for trigger in fired for item_id in URGENT_TRIGGER_ITEMS[trigger]]
+    # cssrs.6_recent alone is not urgent without cssrs.6; clearing the follow-up is enough.
+    return [item_id for item_id in ids if _urgent_value(item_id, answers.get(item_id))]
+
+
+def _urgent_value(item_id: str, value: object) -> bool:
+    return value == "severe" if item_id == "withdrawal.current_symptoms" else is_yes(value)
+
+
+def safety_unknowns(get: Get) -> list[str]:
+    """The safety questions a family member answered "I don't know" (lenient: any one is enough)."""
+    get = lenient(get)
+    return [item_id for item_id in SAFETY_UNKNOWN_ITEMS if get(item_id) == UNKNOWN]
+
+
+def safety(get: Get, ins: dict, levels: dict) -> str:
     if urgent_triggers(lenient(get)):
         return "urgent"
     # ``or 0``: phq9.9 is always present in a complete screen, but not yet while answering.
-    if ins["cssrs"]["risk"] in ("low", "moderate") or (get("phq9.9") or 0) >= c.PHQ9_SUICIDE_ITEM_ELEVATED:
+    if (
+        ins["cssrs"]["risk"] in ("low", "moderate")
+        or (get("phq9.9") or 0) >= c.PHQ9_SUICIDE_ITEM_ELEVATED
+        or safety_unknowns(get)
+    ):
         return "elevated"
     return "none"
 
@@ -58,7 +91,7 @@ def safety(get: Get, ins: dict) -> str:
 def safety_so_far(answers: Mapping[str, object]) -> str:
     """The safety level from whatever has been answered so far, for the wizard's crisis
     interrupt: an unanswered question counts as "no". Same rule as the safety domain."""
-    return safety(answers.get, {"cssrs": cssrs(answers.get)})
+    return safety(answers.get, {"cssrs": cssrs(answers.get)}, {})
 
 
 def withdrawal_high_paths(get: Get) -> list[str]:
@@ -67,51 +100,74 @@ def withdrawal_high_paths(get: Get) -> list[str]:
     Reads leniently: every path needs a "yes", so on a screen stopped early a path that holds
     on what was answered holds for certain, and "high" need not wait for the rest."""
     get = lenient(get)
-    alcohol = get("withdrawal.daily_alcohol")
-    sedatives = get("withdrawal.daily_sedatives")
+    alcohol = is_yes(get("withdrawal.daily_alcohol"))
+    sedatives = is_yes(get("withdrawal.daily_sedatives"))
     paths = []
     if get("withdrawal.current_symptoms") == "severe":
         paths.append("severe_symptoms")
-    if get("withdrawal.history_complicated") and (alcohol or sedatives):
+    if is_yes(get("withdrawal.history_complicated")) and (alcohol or sedatives):
         paths.append("complicated_history")
     if alcohol and sedatives:
         paths.append("alcohol_and_sedatives")
-    if alcohol and get("about.age_band") == "65_plus":
+    # A daily glass of wine at 70 is not a withdrawal risk; three or more drinks a day is.
+    if alcohol and get("about.age_band") == "65_plus" and (get("auditc.2") or 0) >= c.AUDITC2_THREE_OR_MORE:
         paths.append("alcohol_age_65_plus")
-    if get("medical.unstable"):
+    if is_yes(get("medical.unstable")):
         paths.append("medical_unstable")
-    if get("about.pregnant") == "yes" and (alcohol or sedatives):
-        paths.append("pregnant_daily_use")
+    # Daily alcohol only: a prescribed daily benzodiazepine in pregnancy is a caution and a
+    # priority (pregnancy_priority, withdrawal_caution), not "detox first".
+    if get("about.pregnant") == "yes" and alcohol:
+        paths.append("pregnant_daily_alcohol")
     return paths
 
 
-def withdrawal_medical(get: Get, ins: dict) -> str:
+def withdrawal_medical(get: Get, ins: dict, levels: dict) -> str:
     if withdrawal_high_paths(get):
         return "high"
-    if any(get(item_id) for item_id in DAILY_USE_ITEMS) or get("withdrawal.current_symptoms") == "mild":
+    if (
+        any(is_yes(get(item_id)) for item_id in DAILY_USE_ITEMS)
+        or get("withdrawal.current_symptoms") == "mild"
+    ):
         return "moderate"
     return "low"
 
 
-def substance_use(get: Get, ins: dict) -> str:
+def used_in_past_3_months(get: Get) -> bool:
+    """False only when the person said they used none of the drugs in the past 3 months."""
+    return get("drugs.substances") != ["none_3m"]
+
+
+def substance_use(get: Get, ins: dict, levels: dict) -> str:
     auditc, taps1 = ins["auditc"], ins["taps1"]
-    if auditc["high"] or taps1["high"]:
+    drugs, rx = taps1["drugs"], taps1["rx"]
+    if auditc["high"]:
         return "high"
-    # Tobacco alone stays low: the program treats alcohol and drugs.
-    if auditc["band"] == "positive" or taps1["drug_use"] == "positive":
+    if used_in_past_3_months(get):
+        # TAPS-1 was validated for any use, not severity: weekly use is high only for a substance
+        # other than cannabis; daily drug use and weekly prescription misuse are high as they stand.
+        others = [s for s in get("drugs.substances") or () if s != "cannabis"]
+        if drugs == c.TAPS1_DAILY or rx >= c.TAPS1_WEEKLY or (drugs == c.TAPS1_WEEKLY and others):
+            return "high"
+    if auditc["band"] == "positive" or max(drugs, rx) >= c.TAPS1_MONTHLY:
+        return "moderate"
+    # Less than monthly counts only with a history of a problem. Tobacco alone stays low: the
+    # program treats alcohol and drugs.
+    if max(drugs, rx) >= c.TAPS1_POSITIVE and is_yes(get("recovery.history")):
         return "moderate"
     return "low"
 
 
-def mental_health(get: Get, ins: dict) -> str:
+def mental_health(get: Get, ins: dict, levels: dict) -> str:
     phq, gad = ins["phq9"]["score"], ins["gad7"]["score"]
     if phq >= c.PHQ9_HIGH or gad >= c.GAD7_HIGH:
         return "high"
+    # A diagnosis once given, with no symptoms now, is not a current need.
+    current_symptoms = max(phq, gad) >= c.DIAGNOSIS_CURRENT_SYMPTOMS
     if (
         phq >= c.PHQ9_MODERATE
         or gad >= c.GAD7_MODERATE
         or ins["pcptsd5"]["band"] == "positive"
-        or get("mh.diagnosis")
+        or (is_yes(get("mh.diagnosis")) and current_symptoms)
     ):
         return "moderate"
     return "low"
@@ -138,17 +194,28 @@ def relapse_signs(get: Get, ins: dict) -> list[str]:
     return signs
 
 
-def relapse_risk(get: Get, ins: dict) -> str:
-    count = len(relapse_signs(get, ins))
-    # One sign alone (say, any drink in the past month) is not a relapse pattern.
-    if count >= c.RELAPSE_HIGH_SIGNS:
+# Signs that speak of substances themselves; risk and protective scores lean on sleep, mood and
+# health, and two of those alone describe low mood, not a relapse pattern.
+SUBSTANCE_SIGNS = ("recent_use", "recent_return")
+
+
+def relapse_risk(get: Get, ins: dict, levels: dict) -> str:
+    # Relapse means a return to a substance problem: not for someone who has none, now or before.
+    if get("bam.1") is None or (levels["substance_use"] == "low" and not is_yes(get("recovery.history"))):
+        return "not_applicable"
+    signs = relapse_signs(get, ins)
+    if len(signs) >= c.RELAPSE_HIGH_SIGNS:
         return "high"
-    if count >= c.RELAPSE_MODERATE_SIGNS:
+    substance_specific = (
+        any(s in signs for s in SUBSTANCE_SIGNS) or get("bam.8") >= c.BAM_CRAVINGS_SIGNIFICANT
+    )
+    # One sign alone (say, any drink in the past month) is not a relapse pattern.
+    if len(signs) >= c.RELAPSE_MODERATE_SIGNS and substance_specific:
         return "moderate"
     return "low"
 
 
-def prior_care(get: Get, ins: dict) -> str:
+def prior_care(get: Get, ins: dict, levels: dict) -> str:
     most = get("prior_care.most_intensive_12m")
     if most in ("php", "residential", "inpatient") and get("prior_care.status") in RECENT_STATUSES:
         return "recent_intensive"
@@ -157,7 +224,7 @@ def prior_care(get: Get, ins: dict) -> str:
     return "none"
 
 
-def home_support(get: Get, ins: dict) -> str:
+def home_support(get: Get, ins: dict, levels: dict) -> str:
     housing = get("home.housing")
     if not get("home.safe") or housing == "none":
         return "unsafe"
@@ -169,7 +236,7 @@ def home_support(get: Get, ins: dict) -> str:
     return "high"
 
 
-def practical(get: Get, ins: dict) -> str:
+def practical(get: Get, ins: dict, levels: dict) -> str:
     hours, transport = get("practical.attend_hours"), get("practical.transport")
     if hours == "no" or transport == "no":
         return "barrier"
@@ -178,12 +245,13 @@ def practical(get: Get, ins: dict) -> str:
     return "ok"
 
 
-# In order: dual_diagnosis reads the levels computed before it.
+# In order: a rule may read the levels computed before it.
 DOMAIN_RULES = {
     "safety": safety,
     "withdrawal_medical": withdrawal_medical,
     "substance_use": substance_use,
     "mental_health": mental_health,
+    "dual_diagnosis": dual_diagnosis,
     "relapse_risk": relapse_risk,
     "prior_care": prior_care,
     "home_support": home_support,

@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 
-from scoring.answers import Computed, Get, NotAnswered, reader
-from scoring.domains import DOMAIN_RULES, dual_diagnosis, urgent_triggers
+from scoring.answers import Computed, NotAnswered, lenient, reader
+from scoring.domains import DOMAIN_RULES, urgent_triggers
 from scoring.flags import FLAG_RULES
 from scoring.instruments import INSTRUMENTS
 from scoring.questionnaire import Questionnaire, load_questionnaire
 from scoring.suggestion import suggest
 from scoring.validation import ValidScreen, check_screen
 
-# Bump on any change to a cut-off, domain rule, disposition rule, flag or reason.
-RULES_VERSION = "1.0.0"
+# Bump on any change to a cut-off, domain rule, disposition rule, flag or reason. Stored screens
+# keep the version (and result) they were scored with; re-scoring is an explicit admin command.
+# 2.0.0: revision 2 of the screening spec (its section 9).
+RULES_VERSION = "2.0.0"
 
 
 def _is_urgent(answers: Mapping[str, object]) -> bool:
@@ -29,18 +31,17 @@ def validate(screen: object, questionnaire: Questionnaire | None = None) -> Vali
 def score(valid: ValidScreen) -> dict:
     """Score an already validated screen."""
     get = reader(valid.answers, valid.unanswered)
-    if valid.partial:
-        instruments, levels = _partial_scores(get)
-    else:
-        instruments = Computed()
-        for name, compute in INSTRUMENTS.items():
-            instruments[name] = compute(get)
-        levels = Computed()
-        for name, rule in DOMAIN_RULES.items():
-            levels[name] = rule(get, instruments)
-        levels["dual_diagnosis"] = dual_diagnosis(get, instruments, levels)
+    instruments, levels = Computed(), Computed()
+    for name, compute in INSTRUMENTS.items():
+        # On a screen stopped early, whatever needs an answer never reached is left out.
+        with contextlib.suppress(NotAnswered):
+            value = compute(get)
+            if value is not None:  # None: not asked (the BAM of someone with no substance use)
+                instruments[name] = value
+    for name, rule in DOMAIN_RULES.items():
+        with contextlib.suppress(NotAnswered):
+            levels[name] = rule(get, instruments, levels)
 
-    disposition, reasons = suggest(get, instruments, levels, valid.respondent)
     flags = []
     for flag, rule in FLAG_RULES.items():
         try:
@@ -48,38 +49,25 @@ def score(valid: ValidScreen) -> dict:
                 flags.append(flag)
         except NotAnswered:
             continue  # a flag whose answers were never reached (urgent stop) is left out
+    flags.sort()
+    disposition, reasons = suggest(get, instruments, levels, valid.respondent, tuple(flags))
 
+    domains = {name: {"level": levels[name]} for name in DOMAIN_ORDER if name in levels}
+    if levels.get("safety") == "urgent":
+        # Which kind of urgent: severe withdrawal sends people to 911 first, not 988.
+        domains["safety"]["triggers"] = urgent_triggers(lenient(get))
     return {
         "disposition": disposition,
-        "domains": {name: {"level": levels[name]} for name in _DOMAIN_ORDER if name in levels},
+        "domains": domains,
         "instruments": dict(instruments),
-        "flags": sorted(flags),
+        "flags": flags,
         "reasons": reasons,
+        "partial": valid.partial,
         "rules_version": RULES_VERSION,
     }
 
 
-def _partial_scores(get: Get) -> tuple[Computed, Computed]:
-    """Scores of a screen stopped at an urgent answer: whatever needs an answer that was never
-    reached is left out, and everything else still appears."""
-    instruments = Computed()
-    for name, compute in INSTRUMENTS.items():
-        try:
-            instruments[name] = compute(get)
-        except NotAnswered:
-            continue
-    levels = Computed()
-    for name, rule in DOMAIN_RULES.items():
-        try:
-            levels[name] = rule(get, instruments)
-        except NotAnswered:
-            continue
-    with contextlib.suppress(NotAnswered):
-        levels["dual_diagnosis"] = dual_diagnosis(get, instruments, levels)
-    return instruments, levels
-
-
-_DOMAIN_ORDER = (
+DOMAIN_ORDER = (
     "safety",
     "withdrawal_medical",
     "substance_use",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from scoring import cutoffs as c
-from scoring.answers import Get, lenient
+from scoring.answers import Get, is_yes, lenient
+from scoring.questionnaire import load_questionnaire
 
 AUDITC_IDS = ("auditc.1", "auditc.2", "auditc.3")
 PHQ9_IDS = tuple(f"phq9.{n}" for n in range(1, 10))
@@ -29,13 +32,11 @@ def auditc(get: Get) -> dict:
 
 def taps1(get: Get) -> dict:
     tobacco, drugs, rx = get("taps1.tobacco"), get("taps1.drugs"), get("taps1.rx")
-    worst = max(drugs, rx)
     return {
         "tobacco": tobacco,
         "drugs": drugs,
         "rx": rx,
-        "drug_use": "positive" if worst >= c.TAPS1_POSITIVE else "negative",
-        "high": worst >= c.TAPS1_HIGH,
+        "drug_use": "positive" if max(drugs, rx) >= c.TAPS1_POSITIVE else "negative",
     }
 
 
@@ -57,23 +58,32 @@ def pcptsd5(get: Get) -> dict:
 
 def cssrs_high(get: Get) -> bool:
     """High risk from what is known; safe to call on a screen stopped early (absent = no)."""
-    return bool(get("cssrs.4") or get("cssrs.5") or (get("cssrs.6") and get("cssrs.6_recent")))
+    return (
+        is_yes(get("cssrs.4"))
+        or is_yes(get("cssrs.5"))
+        or (is_yes(get("cssrs.6")) and is_yes(get("cssrs.6_recent")))
+    )
 
 
 def cssrs(get: Get) -> dict:
-    # High risk is known from any one answer, even on a screen stopped at that answer.
+    # High risk is known from any one answer, even on a screen stopped at that answer. A family
+    # member's "unknown" counts as not yes here; the safety domain treats it as uncertain.
     if cssrs_high(lenient(get)):
         risk = "high"
-    elif get("cssrs.3") or get("cssrs.6"):
-        risk = "moderate"  # a plan without intent, or a past (not recent) suicidal act
-    elif get("cssrs.1") or get("cssrs.2"):
+    elif is_yes(get("cssrs.3")) or is_yes(get("cssrs.6")):
+        risk = "moderate"  # a method without intent, or a past (not recent) suicidal act
+    elif is_yes(get("cssrs.1")) or is_yes(get("cssrs.2")):
         risk = "low"
     else:
         risk = "none"
     return {"risk": risk}
 
 
-def bam(get: Get) -> dict:
+def bam(get: Get) -> dict | None:
+    """None when the BAM was not asked (no drinking, drug use or history of a problem): the
+    result then leaves ``bam`` out."""
+    if get("bam.1") is None:
+        return None
     use = sum(map(get, BAM_USE_IDS))
     risk = sum(map(get, BAM_RISK_IDS))
     protective = sum(map(get, BAM_PROTECTIVE_IDS))
@@ -100,6 +110,30 @@ def mspss(get: Get) -> dict:
     for name, ids in MSPSS_SUBSCALE_IDS.items():
         result[name] = round(sum(values[item_id] for item_id in ids) / len(ids), 2)
     return result
+
+
+@functools.cache
+def score_ranges() -> dict[str, tuple[int, int]]:
+    """Each score's lowest and highest value ("of 27"), worked out once from the answer options in
+    the questionnaire data, so no page restates it."""
+    items = load_questionnaire().items
+
+    def total(ids: tuple[str, ...]) -> tuple[int, int]:
+        values = [[option.value for option in items[i].options] for i in ids]
+        return sum(map(min, values)), sum(map(max, values))
+
+    mspss_low, mspss_high = total(MSPSS_IDS)
+    return {
+        "auditc": total(AUDITC_IDS),
+        "phq9": total(PHQ9_IDS),
+        "gad7": total(GAD7_IDS),
+        "pcptsd5": (0, len(PCPTSD5_IDS)),
+        "taps1": total(("taps1.drugs",)),
+        "bam.use": total(BAM_USE_IDS),
+        "bam.risk": total(BAM_RISK_IDS),
+        "bam.protective": total(BAM_PROTECTIVE_IDS),
+        "mspss": (mspss_low // len(MSPSS_IDS), mspss_high // len(MSPSS_IDS)),
+    }
 
 
 INSTRUMENTS = {

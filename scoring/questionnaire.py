@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scoring.contract import CANONICAL
+from scoring.contract import CANONICAL, EXCLUSIVE_CODES, LOVED_ONE_MAY_NOT_KNOW
 from scoring.schema import Clause, Condition, Item, Section
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
@@ -150,6 +150,20 @@ def _check_against_contract(path: Path, item: Item) -> None:
         raise QuestionnaireError(
             f"{path.name}: item {item.id}: option values {sorted(values, key=str)} do not match "
             f"the spec's {sorted(canonical.values, key=str)}"
+        )
+    may_not_know = item.type == "yes_no" and item.unknown_label is not None
+    if may_not_know != (item.id in LOVED_ONE_MAY_NOT_KNOW):
+        should = "needs" if item.id in LOVED_ONE_MAY_NOT_KNOW else "must not have"
+        raise QuestionnaireError(
+            f"{path.name}: item {item.id}: {should} an unknown_label (the spec lets a family member "
+            'answer "I don\'t know" exactly to ' + ", ".join(sorted(LOVED_ONE_MAY_NOT_KNOW)) + ")"
+        )
+    exclusive = {o.value for o in item.options if getattr(o, "exclusive", False)} if values else set()
+    expected = {EXCLUSIVE_CODES[item.id]} if item.id in EXCLUSIVE_CODES else set()
+    if exclusive != expected:
+        raise QuestionnaireError(
+            f"{path.name}: item {item.id}: exclusive options {sorted(exclusive)} but the spec makes "
+            f"{sorted(expected) or 'none'} stand alone"
         )
 
 

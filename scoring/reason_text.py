@@ -2,6 +2,10 @@
 someone they care about. Templates use {they} {their} {them} ({They} {Their} at the start of
 a sentence); "you" and "they" take the same verb forms, so one template serves both.
 
+An IOP indicator's text is a finding and what IOP offers for it; reported as "also noted" under
+another suggestion, only the finding is said, so a reason never argues for IOP against the
+suggestion beside it.
+
 A reason's details come in two forms: ``{signs}``, one short sentence per sign (``SIGNS``), for
 lists that can grow long (a list in one sentence reads above grade 8); and ``{details}``, short
 phrases joined into the sentence (``DETAILS``, or a phrase given as it is, like a score).
@@ -16,14 +20,57 @@ PRONOUNS = {
     "loved_one": {"they": "they", "their": "their", "them": "them", "They": "They", "Their": "Their"},
 }
 
+# IOP indicators: (the finding, what IOP offers for it).
+INDICATORS = {
+    "step_down": (
+        "{They} are in a hospital, residential or day program, or left one not long ago ({details}).",
+        "IOP is a common next step down. It keeps support going.",
+    ),
+    "co_occurring": (
+        "{Their} answers show both alcohol or drug use and mental health concerns ({details}).",
+        "IOP can treat both at the same time.",
+    ),
+    "relapse_risk": (
+        "{Their} answers show warning signs of relapse. {signs}",
+        "IOP gives structure and support several days a week.",
+    ),
+    "step_up": (
+        "{They} said regular outpatient care has not been enough.",
+        "IOP is the next step up.",
+    ),
+    "repeated_treatment": (
+        "{They} have had treatment {details} before.",
+        "More structure and support may help this time.",
+    ),
+    "severe_symptoms": (
+        "{Their} answers show severe {details}.",
+        "IOP gives much more support than a weekly visit.",
+    ),
+    "recent_overdose": (
+        "{They} had an overdose in the past 3 months. A recent overdose is the strongest sign that "
+        "another one could kill.",
+        "IOP gives close support several days a week while {they} get safer.",
+    ),
+}
+ALSO_NOTED = "Also noted: {finding}"
+
 TEMPLATES = {
     "urgent": (
         "{Their} answers say {they} may not be safe right now. {signs} "
         "Please get help now: call or text 988, or call 911 if there is danger right now."
     ),
+    "urgent_medical": (
+        "{Their} answers say {they} may be in severe withdrawal. {signs} "
+        "This is a medical emergency: call 911 or go to the nearest emergency room now."
+    ),
     "H1": (
         "Stopping or cutting down could be risky for {their} health. {signs} "
         "Medical care should come first, such as detox with doctors and nurses."
+    ),
+    "H1_medical": (
+        "{They} have a serious health problem that needs frequent medical care right now. "
+        "Care with doctors and nurses close by should come first, or a program that can "
+        "work with {their} doctors."
     ),
     "H2": (
         "{They} do not have a safe, stable place to live right now. {signs} "
@@ -37,25 +84,7 @@ TEMPLATES = {
         "{Their} mood or anxiety symptoms are severe ({details}), and support at home is "
         "low or unsafe. A more structured setting may be safer to start with."
     ),
-    "step_down": (
-        "{They} are in a hospital, residential or day program, or left one not long ago "
-        "({details}). IOP is a common next step down. It keeps support going."
-    ),
-    "co_occurring": (
-        "{Their} answers show both alcohol or drug use and mental health concerns ({details}). "
-        "IOP can treat both at the same time."
-    ),
-    "relapse_risk": (
-        "{Their} answers show warning signs of relapse. {signs} "
-        "IOP gives structure and support several days a week."
-    ),
-    "step_up": "{They} said regular outpatient care has not been enough. IOP is the next step up.",
-    "repeated_treatment": (
-        "{They} have had treatment {details} before. More structure and support may help this time."
-    ),
-    "severe_symptoms": (
-        "{Their} answers show severe {details}. IOP gives much more support than a weekly visit."
-    ),
+    **{rule: f"{finding} {fit}" for rule, (finding, fit) in INDICATORS.items()},
     "home_support_low": (
         "Support at home looks low. {signs} Recovery housing, family sessions or a peer "
         "support group can help alongside IOP."
@@ -78,6 +107,11 @@ TEMPLATES = {
         "for. Regular outpatient care or peer support may be enough. "
         "Intake staff can still talk with {them}."
     ),
+    # Beside a safety, overdose or home notice: no word of "no concerns".
+    "outpatient_other_needs": (
+        "IOP does not look like the first step for {them} right now. Some answers still need care, "
+        "and the notes below say what can help. Intake staff can talk with {them} about them."
+    ),
 }
 
 SIGNS = {
@@ -92,9 +126,9 @@ SIGNS = {
     "severe_symptoms": "{They} have severe withdrawal signs right now.",
     "complicated_history": "{They} had a seizure, the DTs or hallucinations when {they} stopped before.",
     "alcohol_and_sedatives": "{They} drink alcohol every day and take sedatives, like benzos, every day too.",
-    "alcohol_age_65_plus": "{They} drink every day and are 65 or older.",
+    "alcohol_age_65_plus": "{They} are 65 or older and have 3 or more drinks a day, every day.",
     "medical_unstable": "{They} have a serious health problem that needs frequent medical care.",
-    "pregnant_daily_use": "{They} are pregnant and use alcohol or sedatives every day.",
+    "pregnant_daily_alcohol": "{They} are pregnant and drink alcohol every day.",
     "not_safe_home": "{They} do not feel safe where {they} live.",
     "no_housing": "{They} have no place to live.",
     "recent_use": "{They} drank or used drugs in the past 30 days.",
@@ -118,12 +152,14 @@ DETAILS = {
 
 
 @functools.lru_cache(maxsize=4096)
-def render(rule: str, respondent: str, details: tuple[str, ...] = ()) -> str:
+def render(rule: str, respondent: str, details: tuple[str, ...] = (), also_noted: bool = False) -> str:
     """The reason's text: signs as sentences, other details as phrases joined in plain English
-    (cached: few distinct)."""
+    (cached: few distinct). ``also_noted``: an IOP indicator under another suggestion, said as a
+    finding only."""
     words = PRONOUNS[respondent]
     signs = " ".join(SIGNS[d].format(**words) for d in details if d in SIGNS)
     phrases = [DETAILS.get(d, d).format(**words) for d in details if d not in SIGNS]
     joined = ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
+    template = ALSO_NOTED.format(finding=INDICATORS[rule][0]) if also_noted else TEMPLATES[rule]
     # A template with no signs to show would otherwise keep a double space.
-    return " ".join(TEMPLATES[rule].format(details=joined, signs=signs, **words).split())
+    return " ".join(template.format(details=joined, signs=signs, **words).split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+from scoring.contract import UNKNOWN
 from scoring.questionnaire import Questionnaire, condition_holds, load_questionnaire
 from scoring.schema import Item
 
@@ -18,13 +19,22 @@ PROTECTIVE = {f"bam.{n}" for n in (9, 10, 12, 13, 14, 16, 17)} | {f"mspss.{n}" f
 PROTECTIVE |= {"home.safe", "practical.telehealth_ok", "readiness.ruler"}
 
 
-def _random_value(item: Item, rng: random.Random, severity: float) -> object:
+def _random_value(item: Item, rng: random.Random, severity: float, respondent: str) -> object:
     lean = 1.0 - severity if item.id in PROTECTIVE else severity
     if item.type == "yes_no":
-        return rng.random() < 0.05 + 0.5 * lean**2
-    values = [option.value for option in item.options]
+        # A family member sometimes does not know (only where the spec lets them say so).
+        if respondent == "loved_one" and item.unknown_label is not None and rng.random() < 0.1:
+            return UNKNOWN
+        # Protective answers (a safe home) are mostly yes; risky ones mostly no.
+        chance = 0.05 + 0.5 * (severity if item.id in PROTECTIVE else lean) ** 2
+        return rng.random() >= chance if item.id in PROTECTIVE else rng.random() < chance
     if item.type == "multi_choice":
+        alone = [option.value for option in item.options if option.exclusive]
+        if alone and rng.random() < 0.1:
+            return alone[:1]
+        values = [option.value for option in item.options if not option.exclusive]
         return rng.sample(values, rng.randint(1, 3))
+    values = [option.value for option in item.options]
     if item.type == "scale":
         ordered = sorted(values)
         position = min(len(ordered) - 1, max(0, round(rng.gauss(lean, 0.25) * (len(ordered) - 1))))
@@ -37,8 +47,9 @@ def random_screen(rng: random.Random, questionnaire: Questionnaire | None = None
     """A complete valid screen."""
     questionnaire = questionnaire or load_questionnaire()
     severity = rng.betavariate(1.5, 3.0)
+    respondent = rng.choice(["self", "loved_one"])
     answers: dict[str, object] = {}
     for item in questionnaire.items.values():
         if condition_holds(item.asked_if, answers):
-            answers[item.id] = _random_value(item, rng, severity)
-    return {"respondent": rng.choice(["self", "loved_one"]), "answers": answers}
+            answers[item.id] = _random_value(item, rng, severity, respondent)
+    return {"respondent": respondent, "answers": answers}

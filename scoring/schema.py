@@ -63,6 +63,8 @@ class CodeOption(_Strict):
     value: str
     label: str
     label_loved_one: str | None = None
+    # A multi-choice code that must be chosen alone (``none_3m``: "none in the past 3 months").
+    exclusive: bool = False
 
 
 class _ItemBase(_Strict):
@@ -78,9 +80,14 @@ class _ItemBase(_Strict):
 
 
 class YesNoItem(_ItemBase):
-    """Answered with a bool; shown as two choices, "Yes" and "No", never a checkbox."""
+    """Answered with a bool; shown as two choices, "Yes" and "No", never a checkbox.
+
+    With ``unknown_label`` a family member gets a third choice under that label ("I don't
+    know"), stored as ``"unknown"`` (spec section 2); the person answering for themselves never does.
+    """
 
     type: Literal["yes_no"]
+    unknown_label: str | None = Field(default=None, min_length=1)
 
 
 class ScaleItem(_ItemBase):
@@ -91,11 +98,7 @@ class ScaleItem(_ItemBase):
     # Render hint: a horizontal slider suits the 0-10 readiness ruler, radios everything else.
     display: Literal["radio", "slider"] = "radio"
 
-    @field_validator("options")
-    @classmethod
-    def _unique_values(cls, options: tuple[IntOption, ...]) -> tuple[IntOption, ...]:
-        _check_unique([o.value for o in options])
-        return options
+    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
 
 
 class SingleChoiceItem(_ItemBase):
@@ -104,11 +107,7 @@ class SingleChoiceItem(_ItemBase):
     type: Literal["single_choice"]
     options: tuple[CodeOption, ...] = Field(min_length=2)
 
-    @field_validator("options")
-    @classmethod
-    def _unique_values(cls, options: tuple[CodeOption, ...]) -> tuple[CodeOption, ...]:
-        _check_unique([o.value for o in options])
-        return options
+    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
 
 
 class MultiChoiceItem(_ItemBase):
@@ -117,19 +116,13 @@ class MultiChoiceItem(_ItemBase):
     type: Literal["multi_choice"]
     options: tuple[CodeOption, ...] = Field(min_length=2)
 
-    @field_validator("options")
-    @classmethod
-    def _unique_values(cls, options: tuple[CodeOption, ...]) -> tuple[CodeOption, ...]:
-        _check_unique([o.value for o in options])
-        return options
+    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
 
 
 Item = Annotated[
     YesNoItem | ScaleItem | SingleChoiceItem | MultiChoiceItem,
     Field(discriminator="type"),
 ]
-
-ITEM_TYPES = ("yes_no", "scale", "single_choice", "multi_choice")
 
 
 class Section(_Strict):
@@ -148,9 +141,11 @@ class Section(_Strict):
     items: tuple[Item, ...] = Field(min_length=1)
 
 
-def _check_unique(values: list) -> None:
+def _unique_options(options: tuple) -> tuple:
+    """An item's option values must differ (one validator shared by every item type)."""
     seen = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"option value {value!r} appears twice")
-        seen.add(value)
+    for option in options:
+        if option.value in seen:
+            raise ValueError(f"option value {option.value!r} appears twice")
+        seen.add(option.value)
+    return options

@@ -2,7 +2,9 @@
 
 Each rule returns None when it does not fire, or a ``Fired`` with the detail phrases for its
 text and the answers and scores behind it. All rules are checked (not only the first that
-decides the disposition) because staff and participants are owed every reason.
+decides the disposition) because staff and participants are owed every reason. A reason never
+contradicts the suggestion: IOP indicators that fire under any other suggestion are reported as
+"also noted" (``also_noted: true``), stating the finding without calling it a reason for IOP.
 """
 
 from __future__ import annotations
@@ -10,11 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scoring.answers import Get, NotAnswered, lenient
+from scoring.answers import Get, NotAnswered, is_yes, lenient
 from scoring.domains import RECENT_STATUSES, at_least, relapse_signs, urgent_triggers, withdrawal_high_paths
+from scoring.instruments import score_ranges
 from scoring.reason_text import render
 
 DISPOSITIONS = ("urgent", "higher_level", "iop", "iop_with_supports", "outpatient")
+# Flags that name a need of their own: beside any of them an outpatient reason must not say the
+# answers show no concerns.
+FLAGS_WITH_A_NEED = (
+    "crisis_resources",
+    "same_day_contact",
+    "overdose_risk",
+    "home_safety",
+    "housing_need",
+    "ask_directly",
+)
 
 
 @dataclass
@@ -66,6 +79,19 @@ def rule_h1(get: Get, ins: dict, levels: dict) -> Fired | None:
     return Fired(withdrawal_high_paths(get), {"domains.withdrawal_medical": "high"})
 
 
+def _h1_reasons(fired: Fired, respondent: str) -> list[dict]:
+    """H1 speaks in two voices: withdrawal risk (detox first) and an unstable medical condition
+    (medical care first), each with its own reason when it holds; both name rule H1."""
+    withdrawal = [d for d in fired.details if d != "medical_unstable"]
+    reasons = []
+    if withdrawal:
+        reasons.append(_reason("H1", Fired(withdrawal, fired.evidence), respondent))
+    if "medical_unstable" in fired.details:
+        evidence = {**fired.evidence, "medical.unstable": True}
+        reasons.append(_reason("H1", Fired([], evidence), respondent, "H1_medical"))
+    return reasons
+
+
 def rule_h2(get: Get, ins: dict, levels: dict) -> Fired | None:
     if levels["home_support"] != "unsafe" or not _need(levels):
         return None
@@ -92,7 +118,10 @@ def rule_h3(get: Get, ins: dict, levels: dict) -> Fired | None:
 def rule_h4(get: Get, ins: dict, levels: dict) -> Fired | None:
     if levels["mental_health"] != "high" or levels["home_support"] not in ("unsafe", "low"):
         return None
-    details = [f"PHQ-9 {ins['phq9']['score']} of 27, GAD-7 {ins['gad7']['score']} of 21"]
+    ranges = score_ranges()
+    details = [
+        f"PHQ-9 {ins['phq9']['score']} of {ranges['phq9'][1]}, GAD-7 {ins['gad7']['score']} of {ranges['gad7'][1]}"
+    ]
     return Fired(
         details,
         {**_score_evidence(ins, "phq9", "gad7"), "domains.home_support": levels["home_support"]},
@@ -169,6 +198,12 @@ def rule_severe_symptoms(get: Get, ins: dict, levels: dict) -> Fired | None:
     )
 
 
+def rule_recent_overdose(get: Get, ins: dict, levels: dict) -> Fired | None:
+    if not is_yes(get("safety.overdose_90d")):
+        return None
+    return Fired([], {"safety.overdose_90d": True})
+
+
 def rule_home_support_low(get: Get, ins: dict, levels: dict) -> Fired | None:
     if levels["home_support"] != "low":
         return None
@@ -242,6 +277,7 @@ IOP_INDICATORS: dict[str, Rule] = {
     "step_up": rule_step_up,
     "repeated_treatment": rule_repeated_treatment,
     "severe_symptoms": rule_severe_symptoms,
+    "recent_overdose": rule_recent_overdose,
 }
 BARRIER_RULES: dict[str, Rule] = {
     "home_support_unsafe": rule_home_support_unsafe,
@@ -263,39 +299,60 @@ def _fire(rules: dict[str, Rule], get: Get, ins: dict, levels: dict) -> dict[str
     return fired
 
 
-def _reason(rule: str, fired: Fired, respondent: str, template: str | None = None) -> dict:
-    return {
+def _reason(
+    rule: str, fired: Fired, respondent: str, template: str | None = None, *, also_noted: bool = False
+) -> dict:
+    reason = {
         "rule": rule,
-        "text": render(template or rule, respondent, tuple(fired.details)),
+        "text": render(template or rule, respondent, tuple(fired.details), also_noted),
         "evidence": fired.evidence,
     }
+    if also_noted:
+        reason["also_noted"] = True
+    return reason
 
 
-def suggest(get: Get, ins: dict, levels: dict, respondent: str) -> tuple[str, list[dict]]:
-    """The disposition and its reasons, in order: the deciding rules first."""
+def _reasons(group: dict[str, Fired], respondent: str, *, also_noted: bool = False) -> list[dict]:
+    reasons = []
+    for name, fired in group.items():
+        if name == "H1":
+            reasons += _h1_reasons(fired, respondent)
+        elif name == "urgent" and "severe_withdrawal" in fired.details:
+            # Severe withdrawal is a medical emergency: 911 or an emergency room first, not 988.
+            reasons.append(_reason(name, fired, respondent, "urgent_medical"))
+        else:
+            reasons.append(_reason(name, fired, respondent, also_noted=also_noted))
+    return reasons
+
+
+def suggest(
+    get: Get, ins: dict, levels: dict, respondent: str, flags: tuple[str, ...] = ()
+) -> tuple[str, list[dict]]:
+    """The disposition and its reasons, in order: the deciding rules first, then what was also
+    noted. ``flags`` (already worked out) keep the outpatient reason from contradicting them."""
     urgent = _fire({"urgent": rule_urgent}, get, ins, levels)
     higher = _fire(HIGHER_LEVEL_RULES, get, ins, levels)
     indicators = _fire(IOP_INDICATORS, get, ins, levels)
-    reasons = [
-        _reason(name, fired, respondent) for group in (urgent, higher) for name, fired in group.items()
-    ]
 
     if urgent:
-        disposition = "urgent"
-    elif higher:
-        disposition = "higher_level"
-    else:
-        disposition = None
-    reasons += [_reason(name, fired, respondent) for name, fired in indicators.items()]
-    if disposition is not None:
-        return disposition, reasons
+        reasons = _reasons(urgent, respondent) + _reasons(higher, respondent)
+        return "urgent", reasons + _reasons(indicators, respondent, also_noted=True)
+    if higher:
+        return "higher_level", _reasons(higher, respondent) + _reasons(
+            indicators, respondent, also_noted=True
+        )
 
     other_indicators = set(indicators) - {"step_down"}
     if "step_down" in indicators or (_need(levels) and other_indicators):
         barriers = _fire(BARRIER_RULES, get, ins, levels)
-        reasons += [_reason(name, fired, respondent) for name, fired in barriers.items()]
+        reasons = _reasons(indicators, respondent) + _reasons(barriers, respondent)
         return ("iop_with_supports" if barriers else "iop"), reasons
 
-    template = "outpatient_need" if _need(levels) else "outpatient_no_need"
-    reasons.append(_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template))
-    return "outpatient", reasons
+    if _need(levels):
+        template = "outpatient_need"
+    elif any(flag in FLAGS_WITH_A_NEED for flag in flags):
+        template = "outpatient_other_needs"
+    else:
+        template = "outpatient_no_need"
+    reasons = [_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template)]
+    return "outpatient", reasons + _reasons(indicators, respondent, also_noted=True)

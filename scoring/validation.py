@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from scoring.contract import UNKNOWN
 from scoring.questionnaire import OPS, Questionnaire, load_questionnaire
 from scoring.schema import Condition, Item
 
@@ -63,10 +64,18 @@ def _describe_condition(condition: Condition) -> str:
     return joiner.join(f"{c.item} {c.op} {show(c.value)}" for c in condition.clauses)
 
 
-def _value_checker(item: Item) -> tuple[Callable[[object], bool], str]:
-    """A fast predicate for one item's values, and the message when it fails."""
+def _value_checker(item: Item, respondent: str) -> tuple[Callable[[object], bool], str]:
+    """A fast predicate for one item's values from this respondent, and the message when it fails."""
     if item.type == "yes_no":
-        return (lambda v: type(v) is bool), "must be true or false"
+        if item.unknown_label is None:
+            return (lambda v: type(v) is bool), "must be true or false"
+        if respondent == "loved_one":
+            return (lambda v: type(v) is bool or v == UNKNOWN), f"must be true, false or {UNKNOWN!r}"
+        return (
+            (lambda v: type(v) is bool),
+            f"must be true or false ({UNKNOWN!r}, I don't know, is accepted only from a family member: "
+            "respondent loved_one)",
+        )
     values = [option.value for option in item.options]
     allowed = frozenset(values)
     if item.type == "scale":
@@ -80,15 +89,21 @@ def _value_checker(item: Item) -> tuple[Callable[[object], bool], str]:
     if item.type == "single_choice":
         return (lambda v: type(v) is str and v in allowed), f"must be one of: {listed}"
 
+    alone = next((option.value for option in item.options if option.exclusive), None)
+
     def multi_ok(v: object) -> bool:
         return (
             type(v) is list
             and len(v) > 0
             and all(type(code) is str and code in allowed for code in v)
             and len(set(v)) == len(v)  # only now: every code is a str, so hashable
+            and (len(v) == 1 or alone not in v)
         )
 
-    return multi_ok, f"must be a non-empty list of distinct codes from: {listed}"
+    message = f"must be a non-empty list of distinct codes from: {listed}"
+    if alone is not None:
+        message += f"; {alone} stands alone, never with another code"
+    return multi_ok, message
 
 
 class _ItemRule(NamedTuple):
@@ -133,11 +148,11 @@ def _compile(condition: Condition) -> Callable[[Mapping[str, object]], bool]:
     return all_of
 
 
-@functools.lru_cache(maxsize=8)
-def _rules(questionnaire: Questionnaire) -> tuple[_ItemRule, ...]:
+@functools.lru_cache(maxsize=16)
+def _rules(questionnaire: Questionnaire, respondent: str) -> tuple[_ItemRule, ...]:
     rules = []
     for item in questionnaire.items.values():
-        valid, message = _value_checker(item)
+        valid, message = _value_checker(item, respondent)
         condition = item.asked_if
         rules.append(
             _ItemRule(
@@ -190,13 +205,16 @@ class _FastPlan:
         return len(answers) == count  # any unknown id makes the count differ
 
 
-@functools.lru_cache(maxsize=8)
-def _fast_plan(questionnaire: Questionnaire) -> _FastPlan:
+@functools.lru_cache(maxsize=16)
+def _fast_plan(questionnaire: Questionnaire, respondent: str) -> _FastPlan:
     grouped: dict[tuple, list[str]] = {}
     conditional = []
-    rules = {rule.id: rule for rule in _rules(questionnaire)}
+    rules = {rule.id: rule for rule in _rules(questionnaire, respondent)}
     for item in questionnaire.items.values():
-        if item.asked_if is not None or item.type == "multi_choice":
+        # Items whose values a group check cannot express ("unknown" beside bools, exclusive
+        # codes) are checked one by one, with their own predicate.
+        one_by_one = item.type == "multi_choice" or (item.type == "yes_no" and item.unknown_label is not None)
+        if item.asked_if is not None or one_by_one:
             rule = rules[item.id]
             conditional.append((item.id, rule.asked or (lambda answers: True), rule.valid))
         elif item.type == "yes_no":
@@ -233,7 +251,7 @@ def check_screen(
         and len(screen) == 2
         and screen.get("respondent") in RESPONDENTS
         and type(screen.get("answers")) is dict
-        and _fast_plan(questionnaire).accepts(screen["answers"])
+        and _fast_plan(questionnaire, screen["respondent"]).accepts(screen["answers"])
     ):
         return ValidScreen(
             respondent=screen["respondent"], answers=dict(screen["answers"]), unanswered=frozenset()
@@ -263,7 +281,9 @@ def check_screen(
     unanswered: set[str] = set()  # absent, and asked (or not ruled out)
     required_missing: list[str] = []
     # Unpacked rather than read by attribute: this loop runs ~90 times per screen.
-    for item_id, is_valid, invalid_message, asked_if, condition_text, parents in _rules(questionnaire):
+    # An unknown respondent is judged as "self": the stricter of the two (no "unknown" answers).
+    rules = _rules(questionnaire, "loved_one" if respondent == "loved_one" else "self")
+    for item_id, is_valid, invalid_message, asked_if, condition_text, parents in rules:
         if asked_if is None:
             asked: bool | None = True
         elif not (broken or unanswered):

@@ -201,7 +201,8 @@ SUBSTANCE_SIGNS = ("recent_use", "recent_return")
 
 def relapse_risk(get: Get, ins: dict, levels: dict) -> str:
     # Relapse means a return to a substance problem: not for someone who has none, now or before.
-    if get("bam.1") is None or (levels["substance_use"] == "low" and not is_yes(get("recovery.history"))):
+    # Checked before the BAM so that a screen stopped early, before the BAM, still knows it.
+    if (levels["substance_use"] == "low" and not is_yes(get("recovery.history"))) or get("bam.1") is None:
         return "not_applicable"
     signs = relapse_signs(get, ins)
     if len(signs) >= c.RELAPSE_HIGH_SIGNS:

@@ -23,11 +23,11 @@ PRONOUNS = {
 # IOP indicators: (the finding, what IOP offers for it).
 INDICATORS = {
     "step_down": (
-        "{They} are in a hospital, residential or day program, or left one not long ago ({details}).",
+        "{They} had intensive care not long ago. {signs}",
         "IOP is a common next step down. It keeps support going.",
     ),
     "co_occurring": (
-        "{Their} answers show both alcohol or drug use and mental health concerns ({details}).",
+        "{Their} answers show both alcohol or drug use and mental health concerns. {signs}",
         "IOP can treat both at the same time.",
     ),
     "relapse_risk": (
@@ -43,7 +43,7 @@ INDICATORS = {
         "More structure and support may help this time.",
     ),
     "severe_symptoms": (
-        "{Their} answers show severe {details}.",
+        "{Their} answers show severe symptoms. {signs}",
         "IOP gives much more support than a weekly visit.",
     ),
     "recent_overdose": (
@@ -61,7 +61,13 @@ TEMPLATES = {
     ),
     "urgent_medical": (
         "{Their} answers say {they} may be in severe withdrawal. {signs} "
-        "This is a medical emergency: call 911 or go to the nearest emergency room now."
+        "This is a medical emergency. Call 911 or go to the nearest emergency room now."
+    ),
+    # Severe withdrawal with suicide risk or thoughts of harming someone: 911 first, then 988.
+    "urgent_medical_and_safety": (
+        "{Their} answers say {they} may be in severe withdrawal and may not be safe. {signs} "
+        "This is a medical emergency. Call 911 or go to the nearest emergency room now. "
+        "For thoughts of suicide or of hurting someone, you can also call or text 988."
     ),
     "H1": (
         "Stopping or cutting down could be risky for {their} health. {signs} "
@@ -130,6 +136,20 @@ SIGNS = {
     "medical_unstable": "{They} have a serious health problem that needs frequent medical care.",
     "pregnant_daily_alcohol": "{They} are pregnant and drink alcohol every day.",
     "not_safe_home": "{They} do not feel safe where {they} live.",
+    # step_down: which care, and when it ended.
+    "care_php": "It was a day program (partial hospital).",
+    "care_residential": "It was a residential program.",
+    "care_inpatient": "It was a hospital, detox or mental health unit.",
+    "status_currently_in": "{They} are there now.",
+    "status_discharged_30d": "{They} left in the last 30 days.",
+    "status_discharged_90d": "{They} left in the last 3 months.",
+    # co_occurring and severe_symptoms: the levels, one short sentence each.
+    "use_moderate": "Alcohol or drug use is a concern.",
+    "use_high": "Alcohol or drug use is a serious concern.",
+    "mood_moderate": "Mental health is a concern.",
+    "mood_high": "Mental health is a serious concern.",
+    "severe_use": "{Their} alcohol or drug use is severe.",
+    "severe_mood": "{Their} depression or anxiety symptoms are severe.",
     "no_housing": "{They} have no place to live.",
     "recent_use": "{They} drank or used drugs in the past 30 days.",
     "risk_factors": "{They} have many risk factors, like cravings, poor sleep or risky places and people.",
@@ -145,8 +165,6 @@ SIGNS = {
 DETAILS = {
     "2_3": "2 or 3 times",
     "4_plus": "4 or more times",
-    "substance_high": "alcohol or drug use",
-    "mental_high": "depression or anxiety symptoms",
     "and": "and",
 }
 

@@ -68,7 +68,8 @@ def rule_urgent(get: Get, ins: dict, levels: dict) -> Fired | None:
         "withdrawal.current_symptoms",
     ):
         value = known(item_id)
-        if value:
+        # Only the answers that make it urgent: not a family member's "unknown", not mild symptoms.
+        if value is True or value == "severe":
             evidence[item_id] = value
     return Fired(triggers, evidence)
 
@@ -133,7 +134,7 @@ def rule_step_down(get: Get, ins: dict, levels: dict) -> Fired | None:
         return None
     most, status = get("prior_care.most_intensive_12m"), get("prior_care.status")
     return Fired(
-        [f"{_CARE_WORDS[most]}, {_STATUS_WORDS[status]}"],
+        [f"care_{most}", f"status_{status}"],
         {"prior_care.most_intensive_12m": most, "prior_care.status": status},
     )
 
@@ -142,7 +143,7 @@ def rule_co_occurring(get: Get, ins: dict, levels: dict) -> Fired | None:
     if levels["dual_diagnosis"] != "present":
         return None
     return Fired(
-        [f"substance use {levels['substance_use']}, mental health {levels['mental_health']}"],
+        [f"use_{levels['substance_use']}", f"mood_{levels['mental_health']}"],
         {
             "domains.substance_use": levels["substance_use"],
             "domains.mental_health": levels["mental_health"],
@@ -187,9 +188,9 @@ def rule_repeated_treatment(get: Get, ins: dict, levels: dict) -> Fired | None:
 def rule_severe_symptoms(get: Get, ins: dict, levels: dict) -> Fired | None:
     details = []
     if levels["substance_use"] == "high":
-        details.append("substance_high")
+        details.append("severe_use")
     if levels["mental_health"] == "high":
-        details.append("mental_high")
+        details.append("severe_mood")
     if not details:
         return None
     return Fired(
@@ -258,17 +259,6 @@ def _unsafe_home_details(get: Get) -> list[str]:
     return details
 
 
-_CARE_WORDS = {
-    "php": "a partial hospital (day) program",
-    "residential": "a residential program",
-    "inpatient": "a hospital, detox or psychiatric unit",
-}
-_STATUS_WORDS = {
-    "currently_in": "there now",
-    "discharged_30d": "left in the last 30 days",
-    "discharged_90d": "left in the last 3 months",
-}
-
 HIGHER_LEVEL_RULES: dict[str, Rule] = {"H1": rule_h1, "H2": rule_h2, "H3": rule_h3, "H4": rule_h4}
 IOP_INDICATORS: dict[str, Rule] = {
     "step_down": rule_step_down,
@@ -318,8 +308,11 @@ def _reasons(group: dict[str, Fired], respondent: str, *, also_noted: bool = Fal
         if name == "H1":
             reasons += _h1_reasons(fired, respondent)
         elif name == "urgent" and "severe_withdrawal" in fired.details:
-            # Severe withdrawal is a medical emergency: 911 or an emergency room first, not 988.
-            reasons.append(_reason(name, fired, respondent, "urgent_medical"))
+            # Severe withdrawal is a medical emergency: 911 or an emergency room first, not 988
+            # (988 follows when suicide risk or thoughts of harm made it urgent too).
+            alone = fired.details == ["severe_withdrawal"]
+            template = "urgent_medical" if alone else "urgent_medical_and_safety"
+            reasons.append(_reason(name, fired, respondent, template))
         else:
             reasons.append(_reason(name, fired, respondent, also_noted=also_noted))
     return reasons

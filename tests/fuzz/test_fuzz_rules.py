@@ -43,8 +43,9 @@ RESPONDENT_VALUES = st.one_of(st.sampled_from(["self", "loved_one", "Self", "", 
 
 
 def any_valid_value() -> st.SearchStrategy:
-    """A value that is valid for some item (so often of a plausible type for another)."""
-    return st.sampled_from(ITEMS).flatmap(value_strategy)
+    """A value that is valid for some item (so often of a plausible type for another); "unknown"
+    and ["none_3m"] included, valid from a family member and on their own items only."""
+    return st.sampled_from(ITEMS).flatmap(lambda item: value_strategy(item, "loved_one"))
 
 
 ANSWER_VALUES = st.one_of(json_values(odd=True), any_valid_value())
@@ -112,7 +113,8 @@ def mutated_screens(draw) -> dict:
         elif kind == "set_valid_elsewhere":
             # A follow-up answered although its condition is false, or a required one given a value.
             item_id = draw(st.sampled_from(ORDER))
-            answers[item_id] = draw(value_strategy(ITEM[item_id]), label="value")
+            who = draw(st.sampled_from(["self", "loved_one"]), label="values of")
+            answers[item_id] = draw(value_strategy(ITEM[item_id], who), label="value")
         elif kind == "delete" and answers:
             del answers[draw(st.sampled_from(sorted(answers, key=repr)))]
         elif kind == "unknown_key":
@@ -138,8 +140,10 @@ def check_result(result: object) -> None:
     assert result["disposition"] in DISPOSITIONS
     domains = result["domains"]
     # A screen stopped at an urgent answer leaves out what it never reached; any other has all nine.
+    assert result["partial"] in (True, False)
     if result["disposition"] != "urgent":
         assert set(domains) == set(DOMAINS)
+        assert result["partial"] is False, "only a screen stopped at an urgent answer may be partial"
     assert set(domains) <= set(DOMAINS)
     for name, domain in domains.items():
         assert domain["level"] in DOMAINS[name], name

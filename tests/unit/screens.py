@@ -1,13 +1,18 @@
 """Builders of screens for the rules-module tests, written from the screening spec
-(shared/clinical/screening-spec.md), independently of the module under test.
+(shared/clinical/screening-spec.md, revision 2), independently of the module under test.
 
-`baseline()` is a complete, valid, low-risk screen. The other builders change a few answers and
-then re-apply every "asked if" condition of spec section 2: follow-ups whose condition became
-false are removed, follow-ups that became required are added with a low-risk default. So a test
-reads as the situation it checks:
+`baseline()` is a complete, valid, low-risk screen: someone who neither drinks nor uses drugs and
+has never had a problem with either, so the relapse (BAM) section is not asked. The other builders
+change a few answers and then re-apply every "asked if" condition of spec section 2: follow-ups
+whose condition became false are removed, follow-ups that became required are added with a
+low-risk default. So a test reads as the situation it checks:
 
     screen = drinker(auditc=(4, 4, 4), daily=True)
     screen = depressed(screen, phq9=12)
+    screen = drug_use(drugs=3, substances=["cannabis"])
+    screen = relapse_signs(in_recovery(), n=2)
+    screen = on_moud(drug_use(rx=1))
+    screen = dont_know("cssrs.1", screen=baseline("loved_one"))
 
 Every builder returns a new screen and never changes its argument. `raw()` and `without()` change
 answers without re-applying the conditions, to build invalid input on purpose.
@@ -21,9 +26,15 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-# --- The items of spec section 2, in the order the wizard asks them ---------------------------
+# --- The items of spec section 2, in the order the spec lists them -----------------------------
 
 Answers = dict
+
+# "I don't know": only a family member (respondent loved_one) may give it, only on these items.
+UNKNOWN = "unknown"
+MAY_NOT_KNOW = ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others", "safety.overdose_90d")
+# "None of these in the past 3 months" stands alone in drugs.substances.
+NONE_3M = "none_3m"
 
 
 def _always(a: Answers) -> bool:
@@ -46,6 +57,19 @@ def _uses_drugs_or_rx(a: Answers) -> bool:
     return a.get("taps1.drugs", 0) > 0 or a.get("taps1.rx", 0) > 0
 
 
+def _had_a_problem(a: Answers) -> bool:
+    return a.get("recovery.history") is True
+
+
+def _moud_asked(a: Answers) -> bool:
+    return _uses_drugs_or_rx(a) or _had_a_problem(a)
+
+
+def bam_asked(a: Answers) -> bool:
+    """The BAM and relapse.recent_return: only for someone who drinks, uses or had a problem."""
+    return _drinks(a) or _uses_drugs_or_rx(a) or _had_a_problem(a)
+
+
 def _daily_alcohol_or_sedatives(a: Answers) -> bool:
     return a.get("withdrawal.daily_alcohol") is True or a.get("withdrawal.daily_sedatives") is True
 
@@ -56,13 +80,14 @@ def any_daily(a: Answers) -> bool:
 
 
 def _overdose_asked(a: Answers) -> bool:
-    return _uses_drugs_or_rx(a) or any_daily(a)
+    return _uses_drugs_or_rx(a) or any_daily(a) or a.get("withdrawal.moud") is True
 
 
 def _exposed(a: Answers) -> bool:
     return a.get("pcptsd5.exposure") is True
 
 
+# "unknown" is never a yes: it opens no follow-up.
 def _cssrs2(a: Answers) -> bool:
     return a.get("cssrs.2") is True
 
@@ -85,6 +110,11 @@ class Item:
     def asked(self, answers: Answers) -> bool:
         return self.asked_if(answers)
 
+    @property
+    def may_not_know(self) -> bool:
+        """A family member may answer "unknown" here."""
+        return self.id in MAY_NOT_KNOW
+
 
 def _ints(lo: int, hi: int) -> tuple:
     return tuple(range(lo, hi + 1))
@@ -104,8 +134,10 @@ SUBSTANCES = (
 )
 BAM_USE = ("bam.4", "bam.5", "bam.6")
 BAM_RISK = ("bam.1", "bam.2", "bam.3", "bam.8", "bam.11", "bam.15")
+BAM_CRAVINGS = "bam.8"
 BAM_PROTECTIVE = ("bam.9", "bam.10", "bam.12", "bam.13", "bam.14", "bam.16")
 BAM_ITEMS = tuple(f"bam.{i}" for i in range(1, 18) if i != 7)
+RELAPSE_ITEMS = (*BAM_ITEMS, "relapse.recent_return")
 
 ITEMS: tuple[Item, ...] = (
     Item("about.age_band", "choice", ("under_18", "18_25", "26_64", "65_plus")),
@@ -117,9 +149,11 @@ ITEMS: tuple[Item, ...] = (
     Item("taps1.tobacco", "int", _ints(0, 4)),
     Item("taps1.drugs", "int", _ints(0, 4)),
     Item("taps1.rx", "int", _ints(0, 4)),
-    Item("drugs.substances", "multi", SUBSTANCES, _uses_drugs_or_rx),
+    Item("recovery.history", "bool"),
+    Item("drugs.substances", "multi", (*SUBSTANCES, NONE_3M), _uses_drugs_or_rx),
     Item("withdrawal.daily_alcohol", "bool", (), _drinks_3_plus),
     Item("withdrawal.daily_sedatives", "bool"),
+    Item("withdrawal.moud", "bool", (), _moud_asked),
     Item("withdrawal.daily_opioids", "bool", (), _uses_drugs_or_rx),
     Item("withdrawal.history_complicated", "bool", (), _daily_alcohol_or_sedatives),
     Item("withdrawal.current_symptoms", "choice", ("none", "mild", "severe"), any_daily),
@@ -136,8 +170,8 @@ ITEMS: tuple[Item, ...] = (
     Item("cssrs.6", "bool"),
     Item("cssrs.6_recent", "bool", (), _cssrs6),
     Item("safety.harm_others", "bool"),
-    *(Item(b, "int", (0, 4) if b == "bam.14" else _ints(0, 4)) for b in BAM_ITEMS),
-    Item("relapse.recent_return", "choice", ("yes", "no", "not_applicable")),
+    *(Item(b, "int", (0, 4) if b == "bam.14" else _ints(0, 4), bam_asked) for b in BAM_ITEMS),
+    Item("relapse.recent_return", "choice", ("yes", "no", "not_applicable"), bam_asked),
     Item(
         "prior_care.most_intensive_12m",
         "choice",
@@ -171,12 +205,14 @@ DOMAINS = {
     "substance_use": ("high", "moderate", "low"),
     "mental_health": ("high", "moderate", "low"),
     "dual_diagnosis": ("present", "absent"),
-    "relapse_risk": ("high", "moderate", "low"),
+    "relapse_risk": ("high", "moderate", "low", "not_applicable"),
     "prior_care": ("recent_intensive", "some", "none"),
     "home_support": ("unsafe", "low", "moderate", "high"),
     "practical": ("barrier", "uncertain", "ok"),
 }
 DISPOSITIONS = ("urgent", "higher_level", "iop", "iop_with_supports", "outpatient")
+# Dispositions other than IOP: an IOP indicator that fires under them is only "also noted".
+NOT_IOP = ("urgent", "higher_level", "outpatient")
 INDICATORS = (
     "step_down",
     "co_occurring",
@@ -184,20 +220,35 @@ INDICATORS = (
     "step_up",
     "repeated_treatment",
     "severe_symptoms",
+    "recent_overdose",
 )
 H_RULES = ("H1", "H2", "H3", "H4")
 BARRIERS = ("home_support_low", "home_support_unsafe", "practical_barrier")
 RULES = frozenset((*INDICATORS, *H_RULES, "urgent", *BARRIERS, "outpatient"))
 FLAGS = (
     "adolescent",
+    "ask_directly",
     "collateral_report",
     "crisis_resources",
+    "home_safety",
+    "housing_need",
+    "moud_continuity",
     "opioid_treatment_info",
     "overdose_risk",
     "pregnancy_priority",
     "same_day_contact",
     "withdrawal_caution",
 )
+# Flags that name a need of their own: beside them no reason may say there are no concerns.
+FLAGS_WITH_A_NEED = (
+    "crisis_resources",
+    "same_day_contact",
+    "overdose_risk",
+    "home_safety",
+    "housing_need",
+    "ask_directly",
+)
+URGENT_TRIGGERS = ("suicide_risk_high", "harm_others", "severe_withdrawal")
 
 # --- The low-risk baseline and the defaults of follow-ups --------------------------------------
 
@@ -209,6 +260,7 @@ _BASELINE: Answers = {
     "taps1.tobacco": 0,
     "taps1.drugs": 0,
     "taps1.rx": 0,
+    "recovery.history": False,
     "withdrawal.daily_sedatives": False,
     "medical.unstable": False,
     **{f"phq9.{i}": 0 for i in range(1, 10)},
@@ -219,11 +271,6 @@ _BASELINE: Answers = {
     "cssrs.2": False,
     "cssrs.6": False,
     "safety.harm_others": False,
-    # BAM: no use (use 0), risk items 0 (risk 0), protective items 4 (protective 24).
-    **{b: 0 for b in BAM_USE + BAM_RISK},
-    **{b: 4 for b in BAM_PROTECTIVE},
-    "bam.17": 3,
-    "relapse.recent_return": "no",
     "prior_care.most_intensive_12m": "none",
     "prior_care.outpatient_not_enough": "not_tried",
     "prior_care.episodes_lifetime": "0",
@@ -245,6 +292,7 @@ FOLLOW_UP_DEFAULTS: Answers = {
     "auditc.3": 0,
     "drugs.substances": ["cannabis"],
     "withdrawal.daily_alcohol": False,
+    "withdrawal.moud": False,
     "withdrawal.daily_opioids": False,
     "withdrawal.history_complicated": False,
     "withdrawal.current_symptoms": "none",
@@ -254,6 +302,11 @@ FOLLOW_UP_DEFAULTS: Answers = {
     "cssrs.4": False,
     "cssrs.5": False,
     "cssrs.6_recent": False,
+    # BAM: no use (use 0), risk items 0 (risk 0), protective items 4 (protective 24).
+    **{b: 0 for b in BAM_USE + BAM_RISK},
+    **{b: 4 for b in BAM_PROTECTIVE},
+    "bam.17": 3,
+    "relapse.recent_return": "no",
     "prior_care.status": "discharged_12m",
     "prior_care.completed": "completed",
 }
@@ -261,6 +314,10 @@ FOLLOW_UP_DEFAULTS: Answers = {
 
 def _screen(respondent: str, answers: Answers) -> dict:
     return {"respondent": respondent, "answers": answers}
+
+
+def _default(item_id: str) -> object:
+    return copy.deepcopy(FOLLOW_UP_DEFAULTS.get(item_id, _BASELINE.get(item_id)))
 
 
 def normalise(answers: Answers) -> Answers:
@@ -272,14 +329,15 @@ def normalise(answers: Answers) -> Answers:
     for item in ITEMS:
         if item.asked(out):
             if item.id not in out:
-                out[item.id] = copy.deepcopy(FOLLOW_UP_DEFAULTS.get(item.id, _BASELINE.get(item.id)))
+                out[item.id] = _default(item.id)
         else:
             out.pop(item.id, None)
     return {i: out[i] for i in ORDER if i in out}
 
 
 def baseline(respondent: str = "self") -> dict:
-    """A complete, valid, low-risk screen: every domain at its lowest level, suggestion outpatient."""
+    """A complete, valid, low-risk screen: every domain at its lowest level (relapse risk not
+    applicable: no drinking, no drug use, no past problem, so no BAM), suggestion outpatient."""
     return _screen(respondent, normalise(copy.deepcopy(_BASELINE)))
 
 
@@ -390,22 +448,50 @@ def drug_use(
     drugs: int = 0,
     rx: int = 0,
     tobacco: int | None = None,
+    history: bool | None = None,
     substances: list[str] | None = None,
+    moud: bool | None = None,
     daily_opioids: bool | None = None,
-    overdose: bool | None = None,
+    overdose: bool | str | None = None,
 ) -> dict:
-    """TAPS-1 answers, the substances of the past 3 months, daily opioids and recent overdose."""
+    """TAPS-1 answers, a past problem (`recovery.history`), the substances of the past 3 months
+    (`["none_3m"]`: none lately), MOUD, daily opioids and a recent overdose."""
     changes: Answers = {"taps1.drugs": drugs, "taps1.rx": rx}
-    if tobacco is not None:
-        changes["taps1.tobacco"] = tobacco
-    if substances is not None:
-        changes["drugs.substances"] = list(substances)
-    if daily_opioids is not None:
-        changes["withdrawal.daily_opioids"] = daily_opioids
-    s = with_answers(screen, changes)
+    optional = {
+        "taps1.tobacco": tobacco,
+        "recovery.history": history,
+        "drugs.substances": None if substances is None else list(substances),
+        "withdrawal.moud": moud,
+        "withdrawal.daily_opioids": daily_opioids,
+        "safety.overdose_90d": overdose,
+    }
+    changes.update({item_id: value for item_id, value in optional.items() if value is not None})
+    return with_answers(screen, changes)
+
+
+def in_recovery(screen: dict | None = None, value: bool = True) -> dict:
+    """Has ever had a problem with alcohol or drugs, or treatment for one: the BAM is asked."""
+    return with_answers(screen, {"recovery.history": value})
+
+
+def on_moud(screen: dict | None = None, *, overdose: bool | str | None = None) -> dict:
+    """Prescribed methadone or buprenorphine for opioid use disorder. Being on it means a past
+    problem, so `recovery.history` is set when nothing else makes the question asked."""
+    s = _start(screen)
+    if not ITEM["withdrawal.moud"].asked(s["answers"]):
+        s = in_recovery(s)
+    s = with_answers(s, {"withdrawal.moud": True})
     if overdose is not None:
         s = with_answers(s, {"safety.overdose_90d": overdose})
     return s
+
+
+def dont_know(*item_ids: str, screen: dict | None = None) -> dict:
+    """A family member answers "I don't know" to each item (from baseline("loved_one") by default)."""
+    s = _start(screen if screen is not None else baseline("loved_one"))
+    assert s["respondent"] == "loved_one", "builder: only a family member may answer 'unknown'"
+    assert set(item_ids) <= set(MAY_NOT_KNOW), f"builder: 'unknown' is not an answer of {item_ids}"
+    return with_answers(s, dict.fromkeys(item_ids, UNKNOWN))
 
 
 def daily_sedatives(screen: dict | None = None, value: bool = True) -> dict:
@@ -492,20 +578,32 @@ def relapse(
     risk: int = 0,
     protective: int = 24,
     returned: str | None = None,
+    cravings: int | None = None,
 ) -> dict:
-    """BAM scale sums (use 0-12, risk 0-24, protective 0-24) and return to use in 90 days."""
-    changes = {**spread(use, BAM_USE, 4), **spread(risk, BAM_RISK, 4)}
+    """BAM scale sums (use 0-12, risk 0-24, protective 0-24), cravings (`bam.8`, part of risk)
+    and return to use in 90 days. The BAM must be asked: start from a drinker, a drug user or
+    `in_recovery()`.
+
+    Without `cravings` the risk sum fills the other risk items first, so cravings stay 0 (a sign
+    of their own since revision 2) unless the sum needs them (above 20)."""
+    others = tuple(b for b in BAM_RISK if b != BAM_CRAVINGS)
+    if cravings is None:
+        risk_items = spread(risk, (*others, BAM_CRAVINGS), 4)
+    else:
+        risk_items = {BAM_CRAVINGS: cravings, **spread(risk - cravings, others, 4)}
+    changes = {**spread(use, BAM_USE, 4), **risk_items}
     # bam.14 is a yes/no item stored as 4 or 0.
     income = 4 if protective >= 4 else 0
-    others = tuple(b for b in BAM_PROTECTIVE if b != "bam.14")
-    changes.update({"bam.14": income, **spread(protective - income, others, 4)})
+    supports = tuple(b for b in BAM_PROTECTIVE if b != "bam.14")
+    changes.update({"bam.14": income, **spread(protective - income, supports, 4)})
     if returned is not None:
         changes["relapse.recent_return"] = returned
     return with_answers(screen, changes)
 
 
 def relapse_signs(screen: dict | None = None, n: int = 0) -> dict:
-    """Exactly `n` of the four relapse signs of section 4, in the order the spec lists them."""
+    """Exactly `n` of the four relapse signs of section 4, in the order the spec lists them
+    (use, risk, protective, return): any two include use, a substance-specific sign."""
     present = {"use": 1, "risk": 12, "protective": 12, "returned": "yes"}
     absent = {"use": 0, "risk": 0, "protective": 24, "returned": "no"}
     signs = {k: (present if i < n else absent)[k] for i, k in enumerate(present)}
@@ -606,6 +704,11 @@ def rules(result: dict) -> set[str]:
     return {r["rule"] for r in result["reasons"]}
 
 
+def reasons_of(result: dict, rule: str) -> list[dict]:
+    """The reasons of a result that name `rule` (H1 may give two)."""
+    return [r for r in result["reasons"] if r["rule"] == rule]
+
+
 def error_items(exc) -> list:
     """The item ids named by a ScreenInvalid, in order."""
     return [e["item"] for e in exc.errors]
@@ -630,14 +733,30 @@ _RARE_CODES = {
 }
 
 
-def value_strategy(item: Item) -> st.SearchStrategy:
-    """Any valid value of an item, rare answers drawn rarely."""
+def _bool_strategy(item: Item, respondent: str) -> st.SearchStrategy:
+    if item.id in _RARELY_TRUE:
+        values = [False] * 5 + [True]
+    elif item.id in _RARELY_FALSE:
+        values = [True] * 5 + [False]
+    else:
+        values = [False, True] * 2
+    # A family member may not know: about one answer in five or six where the spec allows it.
+    if respondent == "loved_one" and item.may_not_know:
+        values.append(UNKNOWN)
+    return st.sampled_from(values)
+
+
+def _substances_strategy(item: Item) -> st.SearchStrategy:
+    # "None in the past 3 months" stands alone, drawn about one time in five.
+    drugs = st.lists(st.sampled_from([c for c in item.values if c != NONE_3M]), min_size=1, unique=True)
+    return st.integers(0, 4).flatmap(lambda n: st.just([NONE_3M]) if n == 0 else drugs)
+
+
+def value_strategy(item: Item, respondent: str = "self") -> st.SearchStrategy:
+    """Any valid value of an item from this respondent, rare answers drawn rarely ("unknown" only
+    from a family member, and only on the items of MAY_NOT_KNOW)."""
     if item.kind == "bool":
-        if item.id in _RARELY_TRUE:
-            return st.sampled_from([False] * 5 + [True])
-        if item.id in _RARELY_FALSE:
-            return st.sampled_from([True] * 5 + [False])
-        return st.booleans()
+        return _bool_strategy(item, respondent)
     if item.kind == "int":
         return st.sampled_from(item.values)
     if item.kind == "choice":
@@ -646,7 +765,7 @@ def value_strategy(item: Item) -> st.SearchStrategy:
             common = [v for v in item.values if v != rare]
             return st.sampled_from(common * 3 + [rare])
         return st.sampled_from(item.values)
-    return st.lists(st.sampled_from(item.values), min_size=1, unique=True)
+    return _substances_strategy(item)
 
 
 @st.composite
@@ -662,14 +781,14 @@ def valid_screens(draw, respondent: str | None = None) -> dict:
     for item in ITEMS:
         if item.asked(answers):
             if draw(st.integers(0, 9)) < calm:
-                answers[item.id] = copy.deepcopy(FOLLOW_UP_DEFAULTS.get(item.id, _BASELINE.get(item.id)))
+                answers[item.id] = _default(item.id)
             else:
-                answers[item.id] = draw(value_strategy(item), label=item.id)
+                answers[item.id] = draw(value_strategy(item, who), label=item.id)
     return _screen(who, answers)
 
 
 def is_urgent(answers: Answers) -> bool:
-    """Safety `urgent` by section 4, read straight from the answers."""
+    """Safety `urgent` by section 4, read straight from the answers ("unknown" is not a yes)."""
     cssrs_high = (
         answers.get("cssrs.4") is True
         or answers.get("cssrs.5") is True

@@ -2,18 +2,28 @@
 
 import pytest
 from screens import (
+    FLAGS_WITH_A_NEED,
+    INDICATORS,
+    NOT_IOP,
     anxious,
     baseline,
+    daily_sedatives,
     depressed,
     diagnosed,
+    dont_know,
     drinker,
     drug_use,
     harm_to_others,
     home,
+    in_recovery,
     levels,
     medically_unstable,
+    on_moud,
+    person,
     practical,
     prior_care,
+    reasons_of,
+    relapse,
     relapse_signs,
     rules,
     social_support,
@@ -49,8 +59,8 @@ def just_left_php(screen=None):
 
 
 def relapsing_after_recent_iop(screen=None, *, care="iop", status="discharged_90d"):
-    """H3: IOP-level care in the past 90 days and a high relapse risk."""
-    s = prior_care(screen, most_intensive=care, status=status, episodes="1")
+    """H3: IOP-level care in the past 90 days (so a past problem) and a high relapse risk."""
+    s = prior_care(in_recovery(screen), most_intensive=care, status=status, episodes="1")
     return relapse_signs(s, n=3)
 
 
@@ -169,7 +179,9 @@ def test_h3_while_in_php_reports_step_down_too():
         lambda: relapsing_after_recent_iop(care="outpatient", status="currently_in"),
         lambda: relapsing_after_recent_iop(care="residential", status="discharged_30d"),
         lambda: relapsing_after_recent_iop(care="inpatient", status="discharged_90d"),
-        lambda: relapse_signs(prior_care(most_intensive="iop", status="discharged_30d", episodes="1"), n=2),
+        lambda: relapse_signs(
+            prior_care(in_recovery(), most_intensive="iop", status="discharged_30d", episodes="1"), n=2
+        ),
     ],
     ids=[
         "iop over 90 days ago",
@@ -248,10 +260,11 @@ def test_step_down_from_each_intensive_setting(care, status):
 
 INDICATOR_WITH_NEED = {
     "co_occurring": lambda: depressed(drinker(auditc=(1, 1, 1)), phq9=12),
-    "relapse_risk": lambda: relapse_signs(moderate_depression(), n=2),
+    "relapse_risk": lambda: relapse_signs(in_recovery(moderate_depression()), n=2),
     "step_up": lambda: outpatient_did_not_help(moderate_depression()),
     "repeated_treatment": lambda: prior_care(moderate_depression(), episodes="2_3"),
     "severe_symptoms": lambda: depressed(phq9=20),
+    "recent_overdose": lambda: drug_use(drugs=2, overdose=True),
 }
 
 
@@ -275,13 +288,14 @@ def test_severe_substance_use_alone_is_iop():
 
 
 def test_substance_use_need_with_step_up_is_iop():
-    assert suggestion(outpatient_did_not_help(drug_use(drugs=1))) == ("iop", {"step_up"})
+    # Less than monthly is a need only with a past problem (revision 2).
+    assert suggestion(outpatient_did_not_help(drug_use(drugs=1, history=True))) == ("iop", {"step_up"})
 
 
 def test_all_indicators_together():
     screen = relapse_signs(
         prior_care(
-            depressed(drinker(auditc=(4, 4, 4)), phq9=12),
+            depressed(drug_use(drinker(auditc=(4, 4, 4)), drugs=2, overdose=True), phq9=12),
             most_intensive="residential",
             status="currently_in",
             outpatient_not_enough="yes",
@@ -298,6 +312,7 @@ def test_all_indicators_together():
             "step_up",
             "repeated_treatment",
             "severe_symptoms",
+            "recent_overdose",
         },
     )
 
@@ -373,7 +388,7 @@ def test_no_need_and_no_indicator_is_outpatient():
     "situation",
     [
         moderate_depression,
-        diagnosed,
+        lambda: diagnosed(depressed(phq9=5)),
         lambda: trauma(yes=3),
         lambda: drinker(auditc=(1, 1, 1)),
         lambda: drug_use(drugs=2, rx=2),
@@ -381,7 +396,7 @@ def test_no_need_and_no_indicator_is_outpatient():
     ],
     ids=[
         "moderate depression",
-        "a diagnosis",
+        "a diagnosis with mild symptoms",
         "probable ptsd",
         "risky drinking",
         "monthly drug use",
@@ -394,8 +409,9 @@ def test_need_without_any_indicator_is_outpatient(situation):
 
 INDICATOR_WITHOUT_NEED = {
     "step_up": lambda: outpatient_did_not_help(),
-    "relapse_risk": lambda: relapse_signs(n=2),
+    "relapse_risk": lambda: relapse_signs(in_recovery(), n=2),
     "repeated_treatment": lambda: prior_care(episodes="4_plus"),
+    "recent_overdose": lambda: drug_use(drugs=1, overdose=True),
 }
 
 
@@ -446,6 +462,217 @@ def test_iop_with_supports_comes_before_outpatient():
     assert "outpatient" not in fired
 
 
+# --- revision 2: who relapse risk, severity and withdrawal risk are for --------------------
+
+
+def test_a_purely_mental_health_need_gets_no_relapse_reason():
+    # Revision 1 counted poor sleep and low mood on the BAM of someone who never used.
+    screen = anxious(moderate_depression(), gad7=12)
+    assert levels(evaluate(screen))["relapse_risk"] == "not_applicable"
+    assert suggestion(screen) == ("outpatient", {"outpatient"})
+
+
+def test_cannabis_once_this_year_and_an_old_diagnosis_is_not_co_occurring():
+    screen = diagnosed(drug_use(drugs=1, substances=["cannabis"]))
+    assert suggestion(screen) == ("outpatient", {"outpatient"})
+
+
+def test_two_mood_driven_bam_scores_do_not_send_someone_in_recovery_to_iop():
+    screen = relapse(in_recovery(moderate_depression()), risk=12, protective=12)
+    assert suggestion(screen) == ("outpatient", {"outpatient"})
+
+
+def test_the_same_bam_scores_with_cravings_are_an_iop_indicator():
+    screen = relapse(in_recovery(moderate_depression()), risk=12, protective=12, cravings=2)
+    assert suggestion(screen) == ("iop", {"relapse_risk"})
+
+
+def test_weekly_cannabis_alone_is_not_severe_but_weekly_cocaine_is():
+    assert suggestion(drug_use(drugs=3, substances=["cannabis"])) == ("outpatient", {"outpatient"})
+    assert suggestion(drug_use(drugs=3, substances=["cocaine"])) == ("iop", {"severe_symptoms"})
+
+
+def test_a_daily_benzodiazepine_in_pregnancy_is_not_detox_first():
+    disposition, fired = suggestion(daily_sedatives(person(pregnant="yes")))
+    assert "H1" not in fired
+    assert disposition == "outpatient"
+
+
+def test_daily_alcohol_in_pregnancy_is_medical_care_first():
+    screen = drinker(person(pregnant="yes"), auditc=(3, 0, 0), daily=True)
+    assert suggestion(screen) == ("higher_level", {"H1"})
+
+
+def test_a_daily_glass_of_wine_at_70_is_not_detox_first():
+    screen = drinker(person(age="65_plus"), auditc=(4, 0, 0), daily=True)
+    disposition, fired = suggestion(screen)
+    assert "H1" not in fired
+    assert disposition != "higher_level"
+    assert suggestion(drinker(person(age="65_plus"), auditc=(4, 1, 0), daily=True))[0] == "higher_level"
+
+
+def test_a_recent_overdose_is_an_iop_indicator_with_need():
+    # Monthly drug use alone is outpatient; the overdose makes it IOP.
+    assert suggestion(drug_use(drugs=2, overdose=False)) == ("outpatient", {"outpatient"})
+    result = evaluate(drug_use(drugs=2, overdose=True))
+    assert (result["disposition"], rules(result)) == ("iop", {"recent_overdose"})
+    [reason] = reasons_of(result, "recent_overdose")
+    assert "overdose" in reason["text"]
+    assert "also_noted" not in reason
+
+
+def test_an_overdose_not_known_to_a_family_member_is_not_an_indicator():
+    screen = dont_know("safety.overdose_90d", screen=drug_use(baseline("loved_one"), drugs=2))
+    assert suggestion(screen) == ("outpatient", {"outpatient"})
+
+
+# --- revision 2: reasons never contradict the suggestion or the flags ------------------------
+
+ALSO_NOTED = {
+    "urgent": lambda: harm_to_others(needs_iop()),
+    "higher_level": lambda: medically_unstable(needs_iop()),
+    "higher_level, every indicator": lambda: prior_care(
+        relapsing_after_recent_iop(
+            drug_use(
+                medically_unstable(depressed(drinker(auditc=(4, 4, 4)), phq9=12)), drugs=2, overdose=True
+            ),
+            care="php",
+            status="currently_in",
+        ),
+        outpatient_not_enough="yes",
+        episodes="4_plus",
+    ),
+    "outpatient, step up without need": lambda: outpatient_did_not_help(),
+    "outpatient, overdose without need": lambda: drug_use(drugs=1, overdose=True),
+}
+
+
+@pytest.mark.parametrize("situation", ALSO_NOTED)
+def test_iop_indicators_under_another_suggestion_are_only_also_noted(situation):
+    result = evaluate(ALSO_NOTED[situation]())
+    assert result["disposition"] in NOT_IOP
+    noted = [r for r in result["reasons"] if r["rule"] in INDICATORS]
+    assert noted, "the situation must fire an indicator"
+    for reason in noted:
+        assert reason.get("also_noted") is True, reason
+        assert reason["text"].startswith("Also noted"), reason["text"]
+        assert "IOP" not in reason["text"], reason["text"]
+
+
+def test_every_indicator_can_be_also_noted():
+    result = evaluate(ALSO_NOTED["higher_level, every indicator"]())
+    assert {r["rule"] for r in result["reasons"] if r.get("also_noted")} == set(INDICATORS)
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [needs_iop, INDICATOR_WITH_NEED["recent_overdose"], lambda: practical(needs_iop(), attend="no")],
+    ids=["iop", "iop for an overdose", "iop with supports"],
+)
+def test_under_an_iop_suggestion_no_reason_is_also_noted(situation):
+    result = evaluate(situation())
+    assert result["disposition"] in ("iop", "iop_with_supports")
+    for reason in result["reasons"]:
+        assert "also_noted" not in reason, reason
+        assert not reason["text"].startswith("Also noted"), reason["text"]
+
+
+def test_the_reasons_that_decide_come_before_what_is_also_noted():
+    result = evaluate(medically_unstable(needs_iop()))
+    flags = [bool(r.get("also_noted")) for r in result["reasons"]]
+    assert flags == sorted(flags)
+
+
+def test_an_unstable_medical_condition_has_its_own_reason_not_the_withdrawal_text():
+    [reason] = reasons_of(evaluate(medically_unstable()), "H1")
+    assert "health problem" in reason["text"]
+    assert "detox" not in reason["text"].lower()
+    assert "withdrawal" not in reason["text"].lower()
+
+
+def test_withdrawal_risk_and_an_unstable_condition_give_one_h1_reason_each():
+    screen = medically_unstable(daily_sedatives(drinker(auditc=(4, 4, 4), daily=True)))
+    h1 = reasons_of(evaluate(screen), "H1")
+    assert len(h1) == 2
+    detox = [r for r in h1 if "detox" in r["text"].lower()]
+    medical = [r for r in h1 if "health problem" in r["text"]]
+    assert len(detox) == 1 and len(medical) == 1
+    assert detox != medical
+    assert "sedatives" in detox[0]["text"]
+
+
+URGENT_WITHDRAWAL = {
+    "severe withdrawal": lambda: withdrawal(drinker(auditc=(4, 4, 4), daily=True), symptoms="severe"),
+    "severe withdrawal and suicidal intent": lambda: suicide_screen(
+        withdrawal(daily_sedatives(), symptoms="severe"), thoughts=True, intent=True
+    ),
+}
+
+
+def _first(text: str, *words: str) -> int:
+    found = [text.find(w) for w in words if w in text]
+    return min(found) if found else len(text)
+
+
+@pytest.mark.parametrize("situation", URGENT_WITHDRAWAL)
+def test_severe_withdrawal_points_to_911_or_an_emergency_room_before_988(situation):
+    result = evaluate(URGENT_WITHDRAWAL[situation]())
+    [reason] = reasons_of(result, "urgent")
+    text = reason["text"]
+    assert "911" in text and "emergency room" in text
+    assert _first(text, "911", "emergency room") < _first(text, "988")
+
+
+def test_the_urgent_reason_names_only_the_answers_that_made_it_urgent():
+    # Not a family member's "I don't know", nor mild withdrawal: they did not make it urgent.
+    screen = suicide_screen(
+        withdrawal(daily_sedatives(baseline("loved_one")), symptoms="mild"), thoughts=True, intent=True
+    )
+    screen = dont_know("safety.harm_others", screen=screen)
+    [reason] = reasons_of(evaluate(screen), "urgent")
+    answers = {k: v for k, v in reason["evidence"].items() if not k.startswith("domains.")}
+    assert answers == {"cssrs.4": True}
+
+
+def test_suicide_risk_without_severe_withdrawal_points_to_988():
+    [reason] = reasons_of(evaluate(suicide_screen(thoughts=True, plan=True)), "urgent")
+    assert "988" in reason["text"]
+
+
+def says_no_concerns(text: str) -> bool:
+    return "do not show" in text or "no concerns" in text
+
+
+def test_the_calm_outpatient_reason_says_the_answers_show_no_concerns():
+    # Without this the test below could not fail: it is the wording that must not appear there.
+    [reason] = reasons_of(evaluate(baseline()), "outpatient")
+    assert says_no_concerns(reason["text"])
+
+
+NEED_OF_ITS_OWN = {
+    "does not feel safe at home": lambda: home(safe=False),
+    "unstable housing": lambda: home(housing="unstable"),
+    "no housing": lambda: home(housing="none"),
+    "thoughts of death": lambda: depressed(phq9=1, item9=1),
+    "a family member does not know": lambda: dont_know("cssrs.2"),
+    "on moud": on_moud,
+    "opioids once this year": lambda: drug_use(drugs=1, substances=["heroin_fentanyl"]),
+    "overdose not known": lambda: dont_know(
+        "safety.overdose_90d", screen=drug_use(baseline("loved_one"), drugs=1)
+    ),
+    "thought of a method": lambda: suicide_screen(thoughts=True, method=True),
+}
+
+
+@pytest.mark.parametrize("situation", NEED_OF_ITS_OWN)
+def test_no_reason_says_no_concerns_beside_a_flag_with_a_need(situation):
+    result = evaluate(NEED_OF_ITS_OWN[situation]())
+    assert result["disposition"] == "outpatient"
+    assert set(result["flags"]) & set(FLAGS_WITH_A_NEED)
+    for reason in result["reasons"]:
+        assert not says_no_concerns(reason["text"]), reason["text"]
+
+
 # --- what does not change the suggestion --------------------------------------------------
 
 
@@ -482,6 +709,9 @@ def test_every_reason_is_plain_text():
         practical(home(just_left_php(), safe=False), attend="no"),
         low_support(needs_iop()),
         harm_to_others(),
+        *(build() for build in ALSO_NOTED.values()),
+        *(build() for build in NEED_OF_ITS_OWN.values()),
+        *(build() for build in URGENT_WITHDRAWAL.values()),
     ):
         for reason in evaluate(situation)["reasons"]:
             assert isinstance(reason["text"], str)

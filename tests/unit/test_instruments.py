@@ -8,8 +8,10 @@ from screens import (
     anxious,
     baseline,
     depressed,
+    dont_know,
     drinker,
     drug_use,
+    in_recovery,
     levels,
     person,
     relapse,
@@ -20,6 +22,7 @@ from screens import (
 )
 
 from scoring import evaluate
+from scoring.instruments import score_ranges
 
 
 def instruments(screen):
@@ -35,9 +38,15 @@ def test_low_risk_person_scores_lowest_on_every_instrument():
     assert (got["gad7"]["score"], got["gad7"]["band"]) == (0, "minimal")
     assert (got["pcptsd5"]["score"], got["pcptsd5"]["band"]) == (0, "negative")
     assert got["cssrs"]["risk"] == "none"
-    assert (got["bam"]["use"], got["bam"]["risk"], got["bam"]["protective"]) == (0, 0, 24)
+    # Revision 2: the BAM is not asked of someone who never drank, used or had a problem.
+    assert "bam" not in got
     assert got["mspss"]["mean"] == pytest.approx(6.0)
     assert got["mspss"]["band"] == "high"
+
+
+def test_low_risk_person_in_recovery_scores_lowest_on_the_bam():
+    got = instruments(in_recovery())["bam"]
+    assert (got["use"], got["risk"], got["protective"]) == (0, 0, 24)
 
 
 # --- AUDIT-C --------------------------------------------------------------------------------
@@ -108,19 +117,31 @@ def test_taps1_reports_each_item_as_answered():
     ("drugs", "rx", "substance_use"),
     [
         (0, 0, "low"),
-        (1, 0, "moderate"),
-        (0, 1, "moderate"),
+        (1, 0, "low"),
+        (0, 1, "low"),
         (2, 0, "moderate"),
         (0, 2, "moderate"),
         (2, 2, "moderate"),
-        (3, 0, "high"),
+        (3, 0, "moderate"),
         (0, 3, "high"),
         (4, 0, "high"),
         (0, 4, "high"),
     ],
 )
 def test_taps1_drug_or_prescription_misuse_sets_substance_use(drugs, rx, substance_use):
-    assert levels(evaluate(drug_use(drugs=drugs, rx=rx)))["substance_use"] == substance_use
+    # Cannabis in the past 3 months (the builder's default), no past problem.
+    screen = drug_use(drugs=drugs, rx=rx, substances=["cannabis"] if drugs or rx else None)
+    assert levels(evaluate(screen))["substance_use"] == substance_use
+
+
+@pytest.mark.parametrize(("drugs", "rx"), [(1, 0), (0, 1), (1, 1)])
+def test_taps1_less_than_monthly_counts_with_a_past_problem(drugs, rx):
+    assert levels(evaluate(drug_use(drugs=drugs, rx=rx, history=True)))["substance_use"] == "moderate"
+
+
+def test_taps1_items_are_reported_as_answered_whatever_the_past_3_months():
+    got = instruments(drug_use(drugs=4, rx=3, substances=["none_3m"]))["taps1"]
+    assert (got["drugs"], got["rx"]) == (4, 3)
 
 
 def test_taps1_daily_tobacco_alone_is_not_substance_use():
@@ -230,7 +251,52 @@ def test_cssrs_risk_by_each_path(answers, risk):
     assert instruments(suicide_screen(**answers))["cssrs"]["risk"] == risk
 
 
+@pytest.mark.parametrize(
+    ("unknown", "risk"),
+    [
+        (("cssrs.1",), "none"),
+        (("cssrs.2",), "none"),
+        (("cssrs.6",), "none"),
+        (("cssrs.1", "cssrs.2", "cssrs.6"), "none"),
+    ],
+)
+def test_cssrs_counts_a_family_members_unknown_as_not_yes(unknown, risk):
+    assert instruments(dont_know(*unknown))["cssrs"]["risk"] == risk
+
+
+def test_cssrs_unknown_beside_a_yes_keeps_the_yes():
+    screen = dont_know("cssrs.6", screen=suicide_screen(baseline("loved_one"), wish_dead=True))
+    assert instruments(screen)["cssrs"]["risk"] == "low"
+
+
 # --- BAM ------------------------------------------------------------------------------------
+
+BAM_ASKED = {
+    "drinks": lambda: drinker(auditc=(1, 0, 0)),
+    "uses drugs": lambda: drug_use(drugs=1),
+    "misuses prescriptions": lambda: drug_use(rx=1),
+    "had a problem": lambda: in_recovery(),
+}
+BAM_NOT_ASKED = {
+    "uses nothing": lambda: baseline(),
+    "tobacco only": lambda: drug_use(tobacco=4),
+    "said no to a past problem": lambda: in_recovery(value=False),
+    "family member, uses nothing": lambda: baseline("loved_one"),
+}
+
+
+@pytest.mark.parametrize("situation", BAM_ASKED)
+def test_bam_is_scored_when_asked(situation):
+    screen = BAM_ASKED[situation]()
+    assert "bam.1" in screen["answers"]
+    assert {"use", "risk", "protective"} <= set(instruments(screen)["bam"])
+
+
+@pytest.mark.parametrize("situation", BAM_NOT_ASKED)
+def test_bam_is_left_out_of_the_result_when_not_asked(situation):
+    screen = BAM_NOT_ASKED[situation]()
+    assert not any(k.startswith("bam.") or k == "relapse.recent_return" for k in screen["answers"])
+    assert "bam" not in instruments(screen)
 
 
 def bam_scales(screen):
@@ -248,10 +314,10 @@ SCALE_OF_ITEM = {
 
 @pytest.mark.parametrize("item", sorted(SCALE_OF_ITEM, key=lambda b: int(b.split(".")[1])))
 def test_each_bam_item_counts_in_its_own_scale_only(item):
-    before = bam_scales(baseline())
-    base_value = baseline()["answers"][item]
+    before = bam_scales(in_recovery())
+    base_value = in_recovery()["answers"][item]
     new_value = {0: 3, 4: 0 if item == "bam.14" else 1, 3: 0}[base_value]
-    after = bam_scales(with_answers(baseline(), {item: new_value}))
+    after = bam_scales(with_answers(in_recovery(), {item: new_value}))
     scale = SCALE_OF_ITEM[item]
     expected = dict(before)
     if scale is not None:
@@ -260,16 +326,21 @@ def test_each_bam_item_counts_in_its_own_scale_only(item):
 
 
 def test_bam_example_from_the_spec():
-    screen = relapse(use=2, risk=13, protective=10)
+    screen = relapse(in_recovery(), use=2, risk=13, protective=10)
     assert bam_scales(screen) == {"use": 2, "risk": 13, "protective": 10}
 
 
 def test_bam_maximum_and_minimum_sums():
-    assert bam_scales(relapse(use=12, risk=24, protective=0)) == {
+    assert bam_scales(relapse(in_recovery(), use=12, risk=24, protective=0)) == {
         "use": 12,
         "risk": 24,
         "protective": 0,
     }
+
+
+def test_bam_cravings_count_in_the_risk_scale():
+    got = bam_scales(relapse(in_recovery(), risk=6, cravings=4))
+    assert got["risk"] == 6
 
 
 # --- MSPSS ----------------------------------------------------------------------------------
@@ -323,3 +394,18 @@ def test_mspss_subscales_if_reported():
     if not subscales:
         pytest.skip("the result does not expose MSPSS subscales")
     assert subscales == pytest.approx({"significant_other": 5.25, "family": 1.5, "friends": 6.75}, abs=1e-9)
+
+
+# --- Score ranges (the "of 27" beside a score) -------------------------------------------------
+
+
+def test_each_score_range_is_the_one_section_3_gives():
+    ranges = score_ranges()
+    assert ranges["auditc"] == (0, 12)
+    assert ranges["phq9"] == (0, 27)
+    assert ranges["gad7"] == (0, 21)
+    assert ranges["pcptsd5"] == (0, 5)
+    assert ranges["bam.use"] == (0, 12)
+    assert ranges["bam.risk"] == (0, 24)
+    assert ranges["bam.protective"] == (0, 24)
+    assert ranges["mspss"] == (1, 7)

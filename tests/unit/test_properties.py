@@ -18,14 +18,20 @@ from screens import (
     DISPOSITIONS,
     DOMAINS,
     FLAGS,
+    INDICATORS,
     ITEM,
     ITEMS,
+    MAY_NOT_KNOW,
+    NOT_IOP,
     ORDER,
     RULES,
+    UNKNOWN,
     any_daily,
+    bam_asked,
     error_items,
     is_urgent,
     levels,
+    required_ids,
     rules,
     valid_screens,
     value_strategy,
@@ -34,6 +40,7 @@ from screens import (
 from scoring import ScreenInvalid, evaluate
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SAFETY_ORDER = ("none", "elevated", "urgent")
 
 INSTRUMENT_KEYS = {
     "auditc": {"score", "band"},
@@ -51,143 +58,173 @@ AT_LEAST_MODERATE = {"moderate", "high"}
 # --- A reference reading of sections 3 and 4, straight from the answers ---------------------
 
 
+def yes(a: dict, item_id: str) -> bool:
+    """A yes, and only a yes: "unknown" and an item not asked are not."""
+    return a.get(item_id) is True
+
+
 def reference_scores(a: dict) -> dict:
     male = a["about.sex_at_birth"] == "male"
     auditc = sum(a.get(f"auditc.{i}", 0) for i in (1, 2, 3))
-    exposed = a["pcptsd5.exposure"]
-    ptsd = sum(a[f"pcptsd5.{i}"] for i in range(1, 6)) if exposed else 0
-    if a.get("cssrs.4") or a.get("cssrs.5") or (a["cssrs.6"] and a.get("cssrs.6_recent")):
+    ptsd = sum(yes(a, f"pcptsd5.{i}") for i in range(1, 6))
+    if yes(a, "cssrs.4") or yes(a, "cssrs.5") or (yes(a, "cssrs.6") and yes(a, "cssrs.6_recent")):
         cssrs = "high"
-    elif a.get("cssrs.3") or a["cssrs.6"]:
+    elif yes(a, "cssrs.3") or yes(a, "cssrs.6"):
         cssrs = "moderate"
-    elif a["cssrs.1"] or a["cssrs.2"]:
+    elif yes(a, "cssrs.1") or yes(a, "cssrs.2"):
         cssrs = "low"
     else:
         cssrs = "none"
-    return {
+    scores = {
         "auditc": auditc,
         "auditc_positive": auditc >= (4 if male else 3),
         "phq9": sum(a[f"phq9.{i}"] for i in range(1, 10)),
         "gad7": sum(a[f"gad7.{i}"] for i in range(1, 8)),
         "pcptsd5": ptsd,
         "cssrs": cssrs,
-        "bam_use": sum(a[b] for b in BAM_USE),
-        "bam_risk": sum(a[b] for b in BAM_RISK),
-        "bam_protective": sum(a[b] for b in BAM_PROTECTIVE),
+        "bam_asked": "bam.1" in a,
         "mspss_total": sum(a[f"mspss.{i}"] for i in range(1, 13)),
     }
+    if scores["bam_asked"]:
+        scores["bam_use"] = sum(a[b] for b in BAM_USE)
+        scores["bam_risk"] = sum(a[b] for b in BAM_RISK)
+        scores["bam_protective"] = sum(a[b] for b in BAM_PROTECTIVE)
+    return scores
 
 
-def reference_levels(a: dict) -> dict:
-    s = reference_scores(a)
-    daily_alcohol = a.get("withdrawal.daily_alcohol") is True
-    daily_sedatives = a["withdrawal.daily_sedatives"]
+def reference_safety(a: dict, s: dict) -> str:
+    if (
+        s["cssrs"] == "high"
+        or yes(a, "safety.harm_others")
+        or a.get("withdrawal.current_symptoms") == "severe"
+    ):
+        return "urgent"
+    unknown = any(a[i] == UNKNOWN for i in ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others"))
+    if s["cssrs"] in ("low", "moderate") or a["phq9.9"] >= 1 or unknown:
+        return "elevated"
+    return "none"
+
+
+def reference_withdrawal(a: dict) -> str:
+    alcohol, sedatives = yes(a, "withdrawal.daily_alcohol"), yes(a, "withdrawal.daily_sedatives")
     symptoms = a.get("withdrawal.current_symptoms", "none")
-    drugs = max(a["taps1.drugs"], a["taps1.rx"])
-
-    if s["cssrs"] == "high" or a["safety.harm_others"] or symptoms == "severe":
-        safety = "urgent"
-    elif s["cssrs"] in ("low", "moderate") or a["phq9.9"] >= 1:
-        safety = "elevated"
-    else:
-        safety = "none"
-
-    alcohol_or_sedatives = daily_alcohol or daily_sedatives
     if (
         symptoms == "severe"
-        or (a.get("withdrawal.history_complicated") and alcohol_or_sedatives)
-        or (daily_alcohol and daily_sedatives)
-        or (daily_alcohol and a["about.age_band"] == "65_plus")
-        or a["medical.unstable"]
-        or (a.get("about.pregnant") == "yes" and alcohol_or_sedatives)
+        or (yes(a, "withdrawal.history_complicated") and (alcohol or sedatives))
+        or (alcohol and sedatives)
+        or (alcohol and a["about.age_band"] == "65_plus" and a.get("auditc.2", 0) >= 1)
+        or yes(a, "medical.unstable")
+        or (a.get("about.pregnant") == "yes" and alcohol)
     ):
-        withdrawal = "high"
-    elif any_daily(a) or symptoms == "mild":
-        withdrawal = "moderate"
-    else:
-        withdrawal = "low"
+        return "high"
+    if any_daily(a) or symptoms == "mild":
+        return "moderate"
+    return "low"
 
-    if s["auditc"] >= 8 or drugs >= 3:
-        substance = "high"
-    elif s["auditc_positive"] or drugs >= 1:
-        substance = "moderate"
-    else:
-        substance = "low"
 
+def reference_substance_use(a: dict, s: dict) -> str:
+    drugs, rx = a["taps1.drugs"], a["taps1.rx"]
+    substances = a.get("drugs.substances", [])
+    used_lately = substances != ["none_3m"]
+    not_cannabis = [x for x in substances if x != "cannabis"]
+    if s["auditc"] >= 8 or (used_lately and (drugs == 4 or rx >= 3 or (drugs == 3 and not_cannabis))):
+        return "high"
+    if s["auditc_positive"] or max(drugs, rx) >= 2 or (max(drugs, rx) == 1 and yes(a, "recovery.history")):
+        return "moderate"
+    return "low"
+
+
+def reference_mental_health(a: dict, s: dict) -> str:
     if s["phq9"] >= 20 or s["gad7"] >= 15:
-        mental = "high"
-    elif s["phq9"] >= 10 or s["gad7"] >= 10 or s["pcptsd5"] >= 3 or a["mh.diagnosis"]:
-        mental = "moderate"
-    else:
-        mental = "low"
+        return "high"
+    symptoms_now = s["phq9"] >= 5 or s["gad7"] >= 5
+    if s["phq9"] >= 10 or s["gad7"] >= 10 or s["pcptsd5"] >= 3 or (yes(a, "mh.diagnosis") and symptoms_now):
+        return "moderate"
+    return "low"
 
-    signs = sum(
-        [
-            s["bam_use"] >= 1,
-            s["bam_risk"] >= 12,
-            s["bam_protective"] <= 12,
-            a["relapse.recent_return"] == "yes",
-        ]
-    )
-    relapse = "high" if signs >= 3 else "moderate" if signs == 2 else "low"
 
+def reference_relapse(a: dict, s: dict, substance: str) -> str:
+    if not s["bam_asked"] or (substance == "low" and not yes(a, "recovery.history")):
+        return "not_applicable"
+    use = s["bam_use"] >= 1
+    returned = a["relapse.recent_return"] == "yes"
+    signs = sum([use, s["bam_risk"] >= 12, s["bam_protective"] <= 12, returned])
+    if signs >= 3:
+        return "high"
+    if signs == 2 and (use or returned or a["bam.8"] >= 2):
+        return "moderate"
+    return "low"
+
+
+def reference_prior_care(a: dict) -> str:
     care = a["prior_care.most_intensive_12m"]
     if care in ("php", "residential", "inpatient") and a["prior_care.status"] in (
         "currently_in",
         "discharged_30d",
         "discharged_90d",
     ):
-        prior = "recent_intensive"
-    elif care != "none" or a["prior_care.episodes_lifetime"] != "0":
-        prior = "some"
-    else:
-        prior = "none"
+        return "recent_intensive"
+    if care != "none" or a["prior_care.episodes_lifetime"] != "0":
+        return "some"
+    return "none"
 
+
+def reference_home(a: dict, s: dict) -> str:
     mean = s["mspss_total"] / 12
     if not a["home.safe"] or a["home.housing"] == "none":
-        home = "unsafe"
-    elif mean < 3.0 or a["home.housing"] == "unstable" or a["home.others_using"] == "yes":
-        home = "low"
-    elif mean <= 5.0:
-        home = "moderate"
-    else:
-        home = "high"
+        return "unsafe"
+    if mean < 3.0 or a["home.housing"] == "unstable" or a["home.others_using"] == "yes":
+        return "low"
+    if mean <= 5.0:
+        return "moderate"
+    return "high"
 
+
+def reference_practical(a: dict) -> str:
     if a["practical.attend_hours"] == "no" or a["practical.transport"] == "no":
-        practical = "barrier"
-    elif a["practical.attend_hours"] == "maybe" or a["practical.transport"] == "unsure":
-        practical = "uncertain"
-    else:
-        practical = "ok"
+        return "barrier"
+    if a["practical.attend_hours"] == "maybe" or a["practical.transport"] == "unsure":
+        return "uncertain"
+    return "ok"
 
+
+def reference_levels(a: dict) -> dict:
+    s = reference_scores(a)
+    substance = reference_substance_use(a, s)
+    mental = reference_mental_health(a, s)
     both = substance in AT_LEAST_MODERATE and mental in AT_LEAST_MODERATE
     return {
-        "safety": safety,
-        "withdrawal_medical": withdrawal,
+        "safety": reference_safety(a, s),
+        "withdrawal_medical": reference_withdrawal(a),
         "substance_use": substance,
         "mental_health": mental,
         "dual_diagnosis": "present" if both else "absent",
-        "relapse_risk": relapse,
-        "prior_care": prior,
-        "home_support": home,
-        "practical": practical,
+        "relapse_risk": reference_relapse(a, s, substance),
+        "prior_care": reference_prior_care(a),
+        "home_support": reference_home(a, s),
+        "practical": reference_practical(a),
     }
 
 
 # --- A reference reading of sections 5 and 6, from the domain levels ------------------------
 
 
-def reference_suggestion(lv: dict, a: dict) -> tuple[str, set]:
-    """(disposition, rule ids that fire) by section 5."""
-    need = lv["substance_use"] in AT_LEAST_MODERATE or lv["mental_health"] in AT_LEAST_MODERATE
-    indicators = {
+def reference_indicators(lv: dict, a: dict) -> dict:
+    return {
         "step_down": lv["prior_care"] == "recent_intensive",
         "co_occurring": lv["dual_diagnosis"] == "present",
         "relapse_risk": lv["relapse_risk"] in AT_LEAST_MODERATE,
         "step_up": a["prior_care.outpatient_not_enough"] == "yes",
         "repeated_treatment": a["prior_care.episodes_lifetime"] in ("2_3", "4_plus"),
         "severe_symptoms": "high" in (lv["substance_use"], lv["mental_health"]),
+        "recent_overdose": yes(a, "safety.overdose_90d"),
     }
+
+
+def reference_suggestion(lv: dict, a: dict) -> tuple[str, set]:
+    """(disposition, rule ids that fire) by section 5."""
+    need = lv["substance_use"] in AT_LEAST_MODERATE or lv["mental_health"] in AT_LEAST_MODERATE
+    indicators = reference_indicators(lv, a)
     h_rules = {
         "H1": lv["withdrawal_medical"] == "high",
         "H2": lv["home_support"] == "unsafe" and need,
@@ -217,16 +254,29 @@ def reference_suggestion(lv: dict, a: dict) -> tuple[str, set]:
 
 def reference_flags(lv: dict, a: dict, respondent: str) -> list[str]:
     substances = set(a.get("drugs.substances", []))
+    opioids = yes(a, "withdrawal.daily_opioids") or bool(
+        substances & {"heroin_fentanyl", "prescription_opioids"}
+    )
     pregnancy = a.get("about.pregnant") == "yes" and (
         lv["substance_use"] in AT_LEAST_MODERATE or any_daily(a)
     )
+    unknown_safety = any(a[i] == UNKNOWN for i in ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others"))
     on = {
         "crisis_resources": lv["safety"] in ("elevated", "urgent"),
-        "same_day_contact": lv["safety"] == "urgent" or lv["withdrawal_medical"] == "high" or pregnancy,
+        "same_day_contact": lv["safety"] == "urgent"
+        or lv["withdrawal_medical"] == "high"
+        or pregnancy
+        or yes(a, "cssrs.3")
+        or yes(a, "safety.overdose_90d"),
         "pregnancy_priority": pregnancy,
-        "opioid_treatment_info": a.get("withdrawal.daily_opioids") is True
-        or bool(substances & {"heroin_fentanyl", "prescription_opioids"}),
-        "overdose_risk": a.get("safety.overdose_90d") is True,
+        "opioid_treatment_info": opioids,
+        "overdose_risk": a.get("safety.overdose_90d") in (True, UNKNOWN)
+        or opioids
+        or yes(a, "withdrawal.moud"),
+        "moud_continuity": yes(a, "withdrawal.moud"),
+        "home_safety": a["home.safe"] is False,
+        "housing_need": a["home.housing"] in ("unstable", "none"),
+        "ask_directly": respondent == "loved_one" and unknown_safety,
         "withdrawal_caution": lv["withdrawal_medical"] == "moderate",
         "collateral_report": respondent == "loved_one",
         "adolescent": a["about.age_band"] == "under_18",
@@ -245,8 +295,13 @@ def test_every_valid_screen_evaluates_to_a_result_of_the_right_shape(screen):
     assert set(result["domains"]) == set(DOMAINS)
     for name, domain in result["domains"].items():
         assert domain["level"] in DOMAINS[name], name
+    # The BAM is left out exactly when it was not asked.
+    assert ("bam" in result["instruments"]) is bam_asked(screen["answers"])
     for name, keys in INSTRUMENT_KEYS.items():
-        assert keys <= set(result["instruments"][name]), name
+        if name in result["instruments"]:
+            assert keys <= set(result["instruments"][name]), name
+    assert set(INSTRUMENT_KEYS) - {"bam"} <= set(result["instruments"])
+    assert result["partial"] is False
     flags = result["flags"]
     assert isinstance(flags, list)
     assert flags == sorted(set(flags))
@@ -289,11 +344,14 @@ def test_scores_follow_section_3(screen):
     assert got["pcptsd5"]["score"] == ref["pcptsd5"]
     assert got["pcptsd5"]["band"] == ("positive" if ref["pcptsd5"] >= 3 else "negative")
     assert got["cssrs"]["risk"] == ref["cssrs"]
-    assert (got["bam"]["use"], got["bam"]["risk"], got["bam"]["protective"]) == (
-        ref["bam_use"],
-        ref["bam_risk"],
-        ref["bam_protective"],
-    )
+    if ref["bam_asked"]:
+        assert (got["bam"]["use"], got["bam"]["risk"], got["bam"]["protective"]) == (
+            ref["bam_use"],
+            ref["bam_risk"],
+            ref["bam_protective"],
+        )
+    else:
+        assert "bam" not in got
     assert got["mspss"]["mean"] == pytest.approx(round(ref["mspss_total"] / 12, 2), abs=1e-9)
 
 
@@ -317,6 +375,18 @@ def test_suggestion_and_reasons_follow_section_5_from_the_reported_levels(screen
 
 @SETTINGS
 @given(valid_screens())
+def test_iop_indicators_under_another_suggestion_are_only_also_noted(screen):
+    result = evaluate(screen)
+    for reason in result["reasons"]:
+        noted = result["disposition"] in NOT_IOP and reason["rule"] in INDICATORS
+        assert bool(reason.get("also_noted")) is noted, (result["disposition"], reason)
+        assert reason["text"].startswith("Also noted") is noted, reason["text"]
+        if noted:
+            assert "IOP" not in reason["text"], reason["text"]
+
+
+@SETTINGS
+@given(valid_screens())
 def test_flags_follow_section_6_from_the_reported_levels(screen):
     result = evaluate(screen)
     expected = reference_flags(levels(result), screen["answers"], screen["respondent"])
@@ -324,7 +394,7 @@ def test_flags_follow_section_6_from_the_reported_levels(screen):
 
 
 @SETTINGS
-@given(valid_screens())
+@given(valid_screens(respondent="self"))
 def test_the_respondent_changes_only_the_collateral_flag(screen):
     as_self = evaluate(dict(screen, respondent="self"))
     as_loved_one = evaluate(dict(screen, respondent="loved_one"))
@@ -332,6 +402,25 @@ def test_the_respondent_changes_only_the_collateral_flag(screen):
     assert levels(as_self) == levels(as_loved_one)
     assert rules(as_self) == rules(as_loved_one)
     assert sorted(set(as_self["flags"]) | {"collateral_report"}) == as_loved_one["flags"]
+
+
+@SETTINGS
+@given(valid_screens(respondent="loved_one"))
+def test_a_family_members_unknown_is_never_a_yes_and_never_a_reassuring_no(screen):
+    # The same screen with every "unknown" read as "no" is valid (no follow-up hung on it) and
+    # differs only in safety (never higher) and in flags (never more).
+    a = screen["answers"]
+    assume(UNKNOWN in a.values())
+    as_no = dict(screen, answers={k: False if v == UNKNOWN else v for k, v in a.items()})
+    assert required_ids(as_no["answers"]) == set(a)
+    with_unknown, with_no = evaluate(screen), evaluate(as_no)
+    assert SAFETY_ORDER.index(levels(with_unknown)["safety"]) >= SAFETY_ORDER.index(levels(with_no)["safety"])
+    assert {k: v for k, v in levels(with_unknown).items() if k != "safety"} == {
+        k: v for k, v in levels(with_no).items() if k != "safety"
+    }
+    assert with_unknown["disposition"] == with_no["disposition"]
+    assert rules(with_unknown) == rules(with_no)
+    assert set(with_no["flags"]) <= set(with_unknown["flags"])
 
 
 @SETTINGS
@@ -346,6 +435,8 @@ def test_a_screen_stopped_after_harm_to_others_is_urgent(screen, data):
     assert result["domains"]["safety"]["level"] == "urgent"
     assert "urgent" in rules(result)
     assert "crisis_resources" in result["flags"]
+    assert "harm_others" in result["domains"]["safety"]["triggers"]
+    assert result["partial"] is bool(required_ids(kept) - set(kept))
 
 
 # --- Corruptions ----------------------------------------------------------------------------
@@ -390,7 +481,17 @@ def out_of_range_values(item) -> st.SearchStrategy:
             lambda v: v not in item.values
         )
     if item.kind == "multi":
-        return st.sampled_from([["alcohol"], ["cannabis", "tobacco"], ["bogus"], [""]])
+        return st.sampled_from(
+            [
+                ["alcohol"],
+                ["cannabis", "tobacco"],
+                ["bogus"],
+                [""],
+                [],
+                ["none_3m", "cannabis"],
+                ["cocaine", "none_3m"],
+            ]
+        )
     return wrong_type_values(item)
 
 
@@ -433,6 +534,15 @@ def test_a_value_out_of_range_is_always_rejected(screen, data):
 
 
 @SETTINGS
+@given(valid_screens(respondent="self"), st.data())
+def test_unknown_from_the_person_themselves_is_always_rejected(screen, data):
+    present = sorted(set(MAY_NOT_KNOW) & set(screen["answers"]))
+    item_id = data.draw(st.sampled_from(present), label="item")
+    screen["answers"][item_id] = UNKNOWN
+    rejected_naming(screen, item_id)
+
+
+@SETTINGS
 @given(valid_screens(), st.data())
 def test_a_value_of_the_wrong_type_is_always_rejected(screen, data):
     item = present_item(screen, data)
@@ -457,5 +567,5 @@ def test_a_follow_up_that_should_be_absent_is_always_rejected(screen, data):
     ]
     assume(absent)
     item = ITEM[data.draw(st.sampled_from([i.id for i in absent]), label="item")]
-    screen["answers"][item.id] = data.draw(value_strategy(item), label="value")
+    screen["answers"][item.id] = data.draw(value_strategy(item, screen["respondent"]), label="value")
     rejected_naming(screen, item.id)

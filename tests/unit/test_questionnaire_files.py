@@ -382,6 +382,54 @@ def test_bam_14_is_yes_scored_4_and_no_scored_0():
     assert labels == {4: "Yes", 0: "No"}
 
 
+def test_bam_14_shows_no_before_yes_as_published():
+    # Revision 2, section 9 item 8.
+    assert options(load_questionnaire(), "bam.14") == [(0, "No"), (4, "Yes")]
+
+
+def test_cssrs_2_and_3_are_worded_exactly_as_published():
+    # Revision 2, section 9 item 8: the screener's wording, item 3 with its clarifying example.
+    items = load_questionnaire().items
+    assert items["cssrs.2"].text == "Have you actually had any thoughts of killing yourself?"
+    assert items["cssrs.3"].text == "Have you been thinking about how you might do this?"
+    assert "I thought about taking an overdose" in (items["cssrs.3"].help or "")
+
+
+def test_i_dont_know_is_offered_on_exactly_the_five_items_a_family_member_may_not_know():
+    offered = {
+        item_id
+        for item_id, entry in load_questionnaire().items.items()
+        if getattr(entry, "unknown_label", None)
+    }
+    assert offered == {"cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others", "safety.overdose_90d"}
+    for item_id in offered:
+        assert load_questionnaire().items[item_id].unknown_label == "I don't know"
+
+
+def test_none_in_the_past_3_months_is_the_only_option_that_stands_alone():
+    exclusive = [
+        (item_id, option.value)
+        for item_id, entry in load_questionnaire().items.items()
+        for option in getattr(entry, "options", ())
+        if getattr(option, "exclusive", False)
+    ]
+    assert exclusive == [("drugs.substances", "none_3m")]
+
+
+def test_taps1_rx_says_medicine_taken_as_prescribed_does_not_count():
+    entry = load_questionnaire().items["taps1.rx"]
+    for help_text in (entry.help, entry.help_loved_one):
+        assert "does not count" in help_text
+        assert "methadone or buprenorphine" in help_text
+
+
+def test_daily_opioids_says_prescribed_methadone_or_buprenorphine_does_not_count():
+    entry = load_questionnaire().items["withdrawal.daily_opioids"]
+    for help_text in (entry.help, entry.help_loved_one):
+        assert "methadone or buprenorphine" in help_text
+        assert "not count" in help_text
+
+
 def test_the_questionnaire_follows_the_spec_conditions():
     """The "asked if" column of spec section 2, checked on the loaded conditions."""
     q = load_questionnaire()
@@ -400,6 +448,72 @@ def test_the_questionnaire_follows_the_spec_conditions():
     assert q.is_asked("prior_care.completed", {"prior_care.most_intensive_12m": "outpatient"})
 
 
+NEVER_USED = {
+    "auditc.1": 0,
+    "taps1.drugs": 0,
+    "taps1.rx": 0,
+    "recovery.history": False,
+    "withdrawal.daily_sedatives": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "asked"),
+    [
+        ({}, False),
+        ({"auditc.1": 1}, True),
+        ({"taps1.drugs": 1}, True),
+        ({"taps1.rx": 1}, True),
+        ({"recovery.history": True}, True),
+        ({"withdrawal.daily_sedatives": True}, False),
+    ],
+    ids=["never used", "drinks", "uses drugs", "misuses rx", "had a problem", "daily sedatives only"],
+)
+def test_the_relapse_section_is_asked_only_of_someone_who_drinks_uses_or_had_a_problem(change, asked):
+    q = load_questionnaire()
+    for item_id in [f"bam.{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)] + [
+        "relapse.recent_return"
+    ]:
+        assert q.is_asked(item_id, {**NEVER_USED, **change}) is asked, item_id
+
+
+@pytest.mark.parametrize(
+    ("change", "asked"),
+    [
+        ({}, False),
+        ({"auditc.1": 4}, False),
+        ({"taps1.drugs": 1}, True),
+        ({"taps1.rx": 1}, True),
+        ({"recovery.history": True}, True),
+    ],
+    ids=["never used", "drinks", "uses drugs", "misuses rx", "had a problem"],
+)
+def test_moud_is_asked_with_drug_use_or_a_past_problem(change, asked):
+    assert load_questionnaire().is_asked("withdrawal.moud", {**NEVER_USED, **change}) is asked
+
+
+def test_recovery_history_is_always_asked():
+    assert load_questionnaire().is_asked("recovery.history", {})
+
+
+def test_the_overdose_question_is_asked_of_someone_on_moud():
+    q = load_questionnaire()
+    in_recovery = {**NEVER_USED, "recovery.history": True, "withdrawal.daily_opioids": False}
+    assert not q.is_asked("safety.overdose_90d", {**in_recovery, "withdrawal.moud": False})
+    assert q.is_asked("safety.overdose_90d", {**in_recovery, "withdrawal.moud": True})
+
+
+@pytest.mark.parametrize(
+    ("gate", "follow_ups"),
+    [("cssrs.2", ("cssrs.3", "cssrs.4", "cssrs.5")), ("cssrs.6", ("cssrs.6_recent",))],
+)
+def test_an_unknown_gate_opens_no_follow_up(gate, follow_ups):
+    q = load_questionnaire()
+    for item_id in follow_ups:
+        assert q.is_asked(item_id, {gate: True})
+        assert not q.is_asked(item_id, {gate: "unknown"})
+
+
 # --- prune: going back and changing an answer ----------------------------------------------------
 
 
@@ -413,6 +527,7 @@ def heavy_drinker_screen() -> dict:
         "taps1.tobacco": 0,
         "taps1.drugs": 0,
         "taps1.rx": 0,
+        "recovery.history": False,
         "withdrawal.daily_alcohol": True,
         "withdrawal.daily_sedatives": False,
         "withdrawal.history_complicated": False,
@@ -452,7 +567,9 @@ def test_prune_drops_follow_ups_and_their_own_follow_ups():
     changed = {**screen["answers"], "auditc.1": 0}
     kept = load_questionnaire().prune(changed)
     dropped = set(changed) - set(kept)
-    # auditc.2/3 and daily alcohol go; with no daily use left, so do the questions that hung on it.
+    # auditc.2/3 and daily alcohol go; with no daily use left, so do the questions that hung on it;
+    # with no drinking, drug use or past problem, so does the relapse section (revision 2).
+    relapse = {f"bam.{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)}
     assert dropped == {
         "auditc.2",
         "auditc.3",
@@ -460,6 +577,8 @@ def test_prune_drops_follow_ups_and_their_own_follow_ups():
         "withdrawal.history_complicated",
         "withdrawal.current_symptoms",
         "safety.overdose_90d",
+        *relapse,
+        "relapse.recent_return",
     }
     assert kept["auditc.1"] == 0
     assert all(kept[k] == changed[k] for k in kept)
@@ -472,6 +591,7 @@ def test_prune_keeps_a_follow_up_another_answer_still_calls_for():
     kept = load_questionnaire().prune({**answers, "auditc.1": 2})
     assert "withdrawal.daily_alcohol" not in kept  # needs auditc.1 >= 3
     assert "auditc.2" in kept and "auditc.3" in kept  # still asked at auditc.1 = 2
+    assert "bam.1" in kept and "relapse.recent_return" in kept  # still a drinker
     # Daily sedatives still call for these.
     for item_id in ("withdrawal.history_complicated", "withdrawal.current_symptoms", "safety.overdose_90d"):
         assert kept[item_id] == answers[item_id], item_id
@@ -495,3 +615,19 @@ def test_prune_drops_prior_care_details_when_there_was_no_prior_care():
     assert "prior_care.status" not in kept
     assert "prior_care.completed" not in kept
     assert kept["prior_care.most_intensive_12m"] == "none"
+
+
+def test_prune_keeps_the_relapse_section_for_someone_in_recovery_who_stops_drinking():
+    answers = {**heavy_drinker_screen()["answers"], "recovery.history": True}
+    answers = {
+        k: v
+        for k, v in answers.items()
+        if not k.startswith("withdrawal.") or k == "withdrawal.daily_sedatives"
+    }
+    answers.pop("safety.overdose_90d")
+    answers["withdrawal.moud"] = False
+    evaluate({"respondent": "self", "answers": {**answers, "auditc.1": 2}})
+    kept = load_questionnaire().prune({**answers, "auditc.1": 0})
+    assert "bam.1" in kept and "relapse.recent_return" in kept
+    assert kept["withdrawal.moud"] is False
+    evaluate({"respondent": "self", "answers": kept})

@@ -4,12 +4,18 @@ import pytest
 from screens import (
     DOMAINS,
     ITEM,
+    MAY_NOT_KNOW,
+    RELAPSE_ITEMS,
+    UNKNOWN,
     baseline,
     daily_sedatives,
     depressed,
+    dont_know,
     drinker,
     drug_use,
     harm_to_others,
+    in_recovery,
+    on_moud,
     person,
     prior_care,
     raw,
@@ -80,7 +86,6 @@ WRONG_TYPE = [
     ("gad7.3", True),
     ("readiness.ruler", True),
     ("mspss.4", True),
-    ("bam.14", True),
     ("phq9.2", "1"),
     ("taps1.tobacco", "0"),
     ("phq9.3", 1.5),
@@ -103,6 +108,11 @@ WRONG_TYPE = [
 @pytest.mark.parametrize(("item", "value"), WRONG_TYPE)
 def test_wrong_type_is_rejected_by_name(item, value):
     assert items_named(raw(baseline(), {item: value})) == [item]
+
+
+@pytest.mark.parametrize(("item", "value"), [("bam.14", True), ("bam.3", "2"), ("recovery.history", 1)])
+def test_wrong_type_in_the_relapse_section_is_rejected_by_name(item, value):
+    assert items_named(raw(in_recovery(), {item: value})) == [item]
 
 
 def test_true_is_not_a_score():
@@ -128,11 +138,11 @@ OUT_OF_RANGE = [
     (lambda: drinker(auditc=(2, 1, 0)), "auditc.3", 5),
     (baseline, "taps1.tobacco", 5),
     (baseline, "taps1.rx", -1),
-    (baseline, "bam.1", 5),
-    (baseline, "bam.17", 5),
-    (baseline, "bam.14", 1),
-    (baseline, "bam.14", 2),
-    (baseline, "bam.14", 3),
+    (in_recovery, "bam.1", 5),
+    (in_recovery, "bam.17", 5),
+    (in_recovery, "bam.14", 1),
+    (in_recovery, "bam.14", 2),
+    (in_recovery, "bam.14", 3),
     (baseline, "mspss.1", 0),
     (baseline, "mspss.12", 8),
     (baseline, "readiness.ruler", 11),
@@ -142,7 +152,7 @@ OUT_OF_RANGE = [
     (baseline, "about.pregnant", "maybe"),
     (baseline, "home.housing", "Stable"),
     (baseline, "home.others_using", ""),
-    (baseline, "relapse.recent_return", "n/a"),
+    (lambda: drinker(auditc=(1, 0, 0)), "relapse.recent_return", "n/a"),
     (baseline, "prior_care.episodes_lifetime", "2"),
     (baseline, "prior_care.outpatient_not_enough", "not tried"),
     (baseline, "practical.attend_hours", "unsure"),
@@ -150,6 +160,8 @@ OUT_OF_RANGE = [
     (baseline, "practical.preferred_time", "night"),
     (lambda: drug_use(drugs=1), "drugs.substances", ["alcohol"]),
     (lambda: drug_use(drugs=1), "drugs.substances", ["cannabis", "tobacco"]),
+    (lambda: drug_use(drugs=1), "drugs.substances", ["cannabis", "cannabis"]),
+    (lambda: drug_use(drugs=1), "drugs.substances", ["None_3m"]),
     (daily_sedatives, "withdrawal.current_symptoms", "moderate"),
     (lambda: prior_care(most_intensive="iop"), "prior_care.status", "discharged_6m"),
     (lambda: prior_care(most_intensive="iop"), "prior_care.completed", "dropped_out"),
@@ -185,6 +197,23 @@ NOT_ASKED = [
     (baseline, "cssrs.6_recent", True),
     (baseline, "prior_care.status", "discharged_12m"),
     (baseline, "prior_care.completed", "completed"),
+    # Revision 2: the relapse section, MOUD and the overdose question have conditions of their own.
+    (baseline, "bam.1", 0),
+    (baseline, "bam.14", 4),
+    (baseline, "bam.17", 3),
+    (baseline, "relapse.recent_return", "no"),
+    (lambda: drug_use(tobacco=4), "bam.4", 0),
+    (lambda: in_recovery(value=False), "relapse.recent_return", "not_applicable"),
+    (baseline, "withdrawal.moud", False),
+    (baseline, "withdrawal.moud", True),
+    (lambda: drinker(auditc=(4, 4, 4), daily=True), "withdrawal.moud", False),
+    (daily_sedatives, "withdrawal.moud", False),
+    (in_recovery, "safety.overdose_90d", False),
+    (lambda: drinker(auditc=(4, 4, 4)), "safety.overdose_90d", False),
+    # "unknown" is never a yes: it opens no follow-up.
+    (lambda: dont_know("cssrs.2"), "cssrs.3", False),
+    (lambda: dont_know("cssrs.2"), "cssrs.5", True),
+    (lambda: dont_know("cssrs.6"), "cssrs.6_recent", False),
 ]
 
 
@@ -195,6 +224,22 @@ def test_follow_up_answered_when_not_asked_is_rejected(situation, item, value):
     screen = situation()
     assert not ITEM[item].asked(screen["answers"])
     assert items_named(raw(screen, {item: value})) == [item]
+
+
+def test_a_whole_bam_for_someone_who_never_drank_used_or_had_a_problem_names_every_item():
+    answers = in_recovery()["answers"]
+    screen = raw(baseline(), {item_id: answers[item_id] for item_id in RELAPSE_ITEMS})
+    errors = rejected(screen)
+    assert sorted(e["item"] for e in errors) == sorted(RELAPSE_ITEMS)
+    for error in errors:
+        # The message says when the item is asked.
+        assert "recovery.history" in error["message"], error
+
+
+def test_withdrawal_moud_answered_when_not_asked_says_when_it_is_asked():
+    [error] = rejected(raw(drinker(auditc=(2, 1, 0)), {"withdrawal.moud": True}))
+    assert error["item"] == "withdrawal.moud"
+    assert "recovery.history" in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -223,7 +268,11 @@ def test_an_urgent_answer_that_was_not_asked_does_not_make_the_screen_urgent():
 
 
 # Answers whose "asked if" reads the item: without it they may be named too.
-DEPENDANTS = {"about.sex_at_birth": {"about.pregnant"}}
+DEPENDANTS = {
+    "about.sex_at_birth": {"about.pregnant"},
+    "recovery.history": {*RELAPSE_ITEMS, "withdrawal.moud", "safety.overdose_90d"},
+    "withdrawal.moud": {"safety.overdose_90d"},
+}
 
 
 @pytest.mark.parametrize("item", list(baseline()["answers"]))
@@ -231,6 +280,21 @@ def test_each_required_item_missing_is_rejected_by_name(item):
     named = items_named(without(baseline(), item))
     assert item in named
     assert set(named) <= {item} | DEPENDANTS.get(item, set())
+
+
+@pytest.mark.parametrize("item", sorted(set(on_moud()["answers"]) - set(baseline()["answers"])))
+def test_each_item_a_person_on_moud_is_asked_is_required(item):
+    named = items_named(without(on_moud(), item))
+    assert item in named
+    assert set(named) <= {item} | DEPENDANTS.get(item, set())
+
+
+@pytest.mark.parametrize(
+    "situation", [baseline, in_recovery, on_moud], ids=["never used", "in recovery", "moud"]
+)
+def test_recovery_history_missing_is_rejected_by_name(situation):
+    named = items_named(without(situation(), "recovery.history"))
+    assert "recovery.history" in named
 
 
 MISSING_FOLLOW_UP = [
@@ -250,6 +314,15 @@ MISSING_FOLLOW_UP = [
     (lambda: suicide_screen(behaviour=True, recent=False), "cssrs.6_recent"),
     (lambda: prior_care(most_intensive="iop"), "prior_care.status"),
     (lambda: prior_care(most_intensive="outpatient"), "prior_care.completed"),
+    (lambda: drug_use(drugs=1), "withdrawal.moud"),
+    (lambda: drug_use(rx=1), "withdrawal.moud"),
+    (in_recovery, "withdrawal.moud"),
+    (on_moud, "safety.overdose_90d"),
+    (in_recovery, "bam.1"),
+    (in_recovery, "bam.8"),
+    (lambda: drinker(auditc=(1, 0, 0)), "bam.14"),
+    (lambda: drug_use(rx=1), "bam.17"),
+    (lambda: drug_use(drugs=1), "relapse.recent_return"),
 ]
 
 
@@ -283,7 +356,7 @@ def test_nothing_is_half_scored_when_one_answer_is_bad():
 
 # --- partial screens ------------------------------------------------------------------------
 
-NOT_COMPUTABLE_AFTER_SAFETY = {"relapse_risk", "prior_care", "home_support", "practical"}
+NOT_COMPUTABLE_AFTER_SAFETY = {"prior_care", "home_support", "practical"}
 
 
 def test_stop_right_after_harm_to_others_is_evaluated_as_urgent():
@@ -308,6 +381,8 @@ def test_stop_right_after_harm_to_others_is_evaluated_as_urgent():
     assert got["auditc"]["score"] == 3
     assert got["cssrs"]["risk"] == "none"
     assert {"crisis_resources", "same_day_contact"} <= set(result["flags"])
+    assert result["domains"]["safety"]["triggers"] == ["harm_others"]
+    assert result["partial"] is True
 
 
 def test_stop_right_after_suicidal_intent_is_evaluated_as_urgent():
@@ -322,8 +397,13 @@ def test_stop_right_after_suicidal_intent_is_evaluated_as_urgent():
     assert result["instruments"]["cssrs"]["risk"] == "high"
     assert result["instruments"]["phq9"]["score"] == 15
     assert not NOT_COMPUTABLE_AFTER_SAFETY & set(result["domains"])
+    # Never drank, used or had a problem (all answered before the stop): relapse risk is known
+    # not to apply, though the relapse section comes later.
+    assert result["domains"]["relapse_risk"]["level"] == "not_applicable"
     assert not {"bam", "mspss"} & set(result["instruments"])
     assert "crisis_resources" in result["flags"]
+    assert result["domains"]["safety"]["triggers"] == ["suicide_risk_high"]
+    assert result["partial"] is True
 
 
 def test_stop_right_after_severe_withdrawal_symptoms_is_evaluated_as_urgent():
@@ -342,6 +422,58 @@ def test_stop_right_after_severe_withdrawal_symptoms_is_evaluated_as_urgent():
     assert got["taps1"]["drugs"] == 0
     assert not {"phq9", "gad7", "pcptsd5", "cssrs", "bam", "mspss"} & set(got)
     assert "same_day_contact" in result["flags"]
+    assert result["domains"]["safety"]["triggers"] == ["severe_withdrawal"]
+    assert result["partial"] is True
+
+
+@pytest.mark.parametrize(
+    ("situation", "expected"),
+    [
+        (lambda: drinker(auditc=(1, 1, 0)), "not_applicable"),
+        (lambda: drug_use(drugs=1), "not_applicable"),
+        (lambda: drinker(in_recovery(), auditc=(1, 1, 0)), None),
+        (lambda: drinker(auditc=(1, 1, 1)), None),
+    ],
+    ids=["light drinking", "drugs once", "light drinking in recovery", "risky drinking"],
+)
+def test_a_partial_screen_reports_relapse_risk_when_the_answers_before_the_stop_decide_it(
+    situation, expected
+):
+    # Low substance use with no past problem: relapse risk does not apply whatever the BAM says,
+    # so it is known before the BAM is reached. Otherwise it waits for the BAM: left out.
+    result = evaluate(stopped_after(harm_to_others(situation()), "safety.harm_others"))
+    assert result["partial"] is True
+    assert result["domains"].get("relapse_risk", {}).get("level") == expected
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        baseline,
+        lambda: baseline("loved_one"),
+        on_moud,
+        harm_to_others,
+        lambda: withdrawal(daily_sedatives(), symptoms="severe"),
+        lambda: suicide_screen(thoughts=True, plan=True),
+    ],
+    ids=[
+        "calm",
+        "family member",
+        "moud",
+        "urgent, complete",
+        "severe withdrawal, complete",
+        "plan, complete",
+    ],
+)
+def test_a_complete_screen_is_not_partial_even_when_urgent(situation):
+    assert evaluate(situation())["partial"] is False
+
+
+def test_a_complete_urgent_screen_reports_every_domain_and_the_bam():
+    result = evaluate(harm_to_others(drinker(auditc=(1, 1, 1))))
+    assert result["disposition"] == "urgent"
+    assert set(result["domains"]) == set(DOMAINS)
+    assert "bam" in result["instruments"]
 
 
 def test_partial_urgent_screen_by_a_loved_one_keeps_the_collateral_flag():
@@ -398,6 +530,62 @@ def test_an_urgent_answer_that_was_not_asked_does_not_allow_a_partial_screen():
     assert "gad7.1" in named
 
 
+# --- revision 2: "I don't know", none_3m, an empty list ------------------------------------
+
+
+@pytest.mark.parametrize("item", MAY_NOT_KNOW)
+def test_unknown_from_the_person_themselves_is_rejected_naming_the_item(item):
+    screen = drug_use(drugs=2)  # so that the overdose question is asked too
+    [error] = rejected(raw(screen, {item: UNKNOWN}))
+    assert error["item"] == item
+    assert "loved_one" in error["message"]
+
+
+@pytest.mark.parametrize("item", MAY_NOT_KNOW)
+def test_unknown_from_a_family_member_is_accepted_on_the_five_items(item):
+    screen = drug_use(baseline("loved_one"), drugs=2)
+    assert evaluate(dont_know(item, screen=screen))["disposition"]
+
+
+@pytest.mark.parametrize(
+    ("situation", "item"),
+    [
+        (baseline, "home.safe"),
+        (baseline, "mh.diagnosis"),
+        (baseline, "recovery.history"),
+        (lambda: suicide_screen(baseline("loved_one"), thoughts=True), "cssrs.3"),
+        (lambda: suicide_screen(baseline("loved_one"), behaviour=True), "cssrs.6_recent"),
+        (lambda: drug_use(baseline("loved_one"), drugs=2), "withdrawal.moud"),
+        (lambda: drug_use(baseline("loved_one"), drugs=2), "withdrawal.daily_opioids"),
+        (baseline, "about.pregnant"),
+        (baseline, "phq9.9"),
+    ],
+)
+def test_unknown_from_a_family_member_is_rejected_on_any_other_item(situation, item):
+    screen = situation()
+    screen = dict(screen, respondent="loved_one")
+    assert items_named(raw(screen, {item: UNKNOWN})) == [item]
+
+
+@pytest.mark.parametrize("others", [["cannabis"], ["heroin_fentanyl", "cocaine"]])
+@pytest.mark.parametrize("first", [True, False], ids=["none_3m first", "none_3m last"])
+def test_none_3m_with_another_code_is_rejected_naming_the_item(others, first):
+    codes = ["none_3m", *others] if first else [*others, "none_3m"]
+    [error] = rejected(raw(drug_use(drugs=2), {"drugs.substances": codes}))
+    assert error["item"] == "drugs.substances"
+    assert "none_3m" in error["message"]
+
+
+def test_an_empty_substance_list_is_rejected_naming_the_item():
+    [error] = rejected(raw(drug_use(rx=1), {"drugs.substances": []}))
+    assert error["item"] == "drugs.substances"
+
+
+def test_none_3m_alone_is_accepted():
+    result = evaluate(drug_use(drugs=4, substances=["none_3m"]))
+    assert result["domains"]["substance_use"]["level"] == "moderate"
+
+
 # --- the envelope ---------------------------------------------------------------------------
 
 
@@ -434,6 +622,10 @@ def test_missing_answers_are_rejected():
         lambda: withdrawal(daily_sedatives(), history_complicated=True, symptoms="mild"),
         lambda: suicide_screen(wish_dead=True, thoughts=True, behaviour=True, recent=False),
         lambda: prior_care(most_intensive="inpatient", status="currently_in", completed="ongoing"),
+        in_recovery,
+        on_moud,
+        lambda: on_moud(drug_use(rx=2, substances=["none_3m"], daily_opioids=False)),
+        lambda: dont_know(*MAY_NOT_KNOW, screen=drug_use(baseline("loved_one"), drugs=1)),
     ],
 )
 def test_screens_that_honour_every_condition_are_accepted(situation):

@@ -2,7 +2,10 @@
 
 evaluate FILE|-           one screen in, the result JSON out; invalid: messages on stderr, exit 2
 evaluate --jsonl FILE|-   one screen per line in, one result (or {"errors": [...]}) per line out
-fhir-questionnaire        the whole questionnaire as one FHIR R4 Questionnaire
+fhir-questionnaire        the whole questionnaire as one FHIR R4 Questionnaire, as the person
+                          answering for themselves sees it (--respondent self, the default)
+fhir-questionnaire --respondent loved_one
+                          the collateral Questionnaire a family member or friend answers
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TextIO
 
 from scoring.engine import evaluate
 from scoring.questionnaire import QuestionnaireError, load_questionnaire
-from scoring.validation import ScreenInvalid
+from scoring.validation import RESPONDENTS, ScreenInvalid
 
 EXIT_INVALID = 2
 
@@ -86,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_parser = commands.add_parser("evaluate", help="score screens")
     evaluate_parser.add_argument("file", help="a JSON file, or - for standard input")
     evaluate_parser.add_argument("--jsonl", action="store_true", help="one screen per line")
-    commands.add_parser("fhir-questionnaire", help="print the FHIR R4 Questionnaire")
+    fhir_parser = commands.add_parser("fhir-questionnaire", help="print the FHIR R4 Questionnaire")
+    fhir_parser.add_argument(
+        "--respondent",
+        choices=RESPONDENTS,
+        default="self",
+        help="who answers: the person themselves (self) or a family member or friend (loved_one)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -98,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fhir-questionnaire":
         from scoring.fhir import build_questionnaire
 
-        sys.stdout.write(json.dumps(build_questionnaire(), ensure_ascii=False, indent=2) + "\n")
+        resource = build_questionnaire(respondent=args.respondent)
+        sys.stdout.write(json.dumps(resource, ensure_ascii=False, indent=2) + "\n")
         return 0
 
     try:

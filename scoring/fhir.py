@@ -1,4 +1,11 @@
-"""The questionnaire as one FHIR R4 ``Questionnaire`` resource.
+"""The questionnaire as FHIR R4 ``Questionnaire`` resources: one per respondent.
+
+The person answering for themselves gets the self Questionnaire (``CANONICAL_URL``); a family
+member or friend gets the collateral one (``COLLATERAL_URL``, spec section 9 item 10): the same
+linkIds, codes, scores and conditions, in the third-person wording shown to them, with "I don't
+know" (code ``unknown``) among the answers of the items a family member may not know. Both take
+their words from ``wording_of``, ``options_of`` and ``title_of``, which the wizard shows too, so
+each export is exactly what its respondent sees.
 
 ``linkId`` is the canonical item id; every fixed-choice item (yes/no included) lists its
 answers as ``answerOption.valueCoding`` with the canonical value as ``code`` and the label
@@ -12,11 +19,15 @@ from __future__ import annotations
 
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
+from scoring.contract import UNKNOWN
 from scoring.engine import RULES_VERSION
 from scoring.questionnaire import OPS, Questionnaire, load_questionnaire
-from scoring.schema import Clause, Condition, Item
+from scoring.schema import Clause, Condition, Item, Section
+from scoring.validation import RESPONDENTS
 
 CANONICAL_URL = "urn:iop-self-screen:questionnaire"
+COLLATERAL_URL = f"{CANONICAL_URL}:collateral"
+URLS = {"self": CANONICAL_URL, "loved_one": COLLATERAL_URL}
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 YES_NO_OPTIONS = ((True, "Yes"), (False, "No"))
@@ -29,11 +40,52 @@ def code_of(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def options_of(item: Item) -> list[tuple[object, str]]:
-    """(canonical value, label on screen) for every fixed-choice item, yes/no included."""
+def check_respondent(respondent: str) -> None:
+    """Refuse a respondent the spec does not know (a ValueError naming it)."""
+    if respondent not in RESPONDENTS:
+        raise ValueError(f"respondent must be one of {', '.join(RESPONDENTS)}, not {respondent!r}")
+
+
+def options_of(item: Item, respondent: str = "self") -> list[tuple[object, str]]:
+    """(canonical value, label on screen) for every fixed-choice item, yes/no included, in the
+    respondent's wording; a family member also gets ("unknown", "I don't know") where allowed."""
+    check_respondent(respondent)
+    loved_one = respondent == "loved_one"
     if item.type == "yes_no":
-        return list(YES_NO_OPTIONS)
-    return [(option.value, option.label) for option in item.options]
+        options = list(YES_NO_OPTIONS)
+        if loved_one and item.unknown_label is not None:
+            options.append((UNKNOWN, item.unknown_label))
+        return options
+    return [(option.value, (loved_one and option.label_loved_one) or option.label) for option in item.options]
+
+
+def wording_of(item: Item, respondent: str = "self") -> tuple[str, str | None]:
+    """(question, help text) as shown to the respondent."""
+    check_respondent(respondent)
+    if respondent == "loved_one":
+        return item.text_loved_one, item.help_loved_one or item.help
+    return item.text, item.help
+
+
+def title_of(section: Section, respondent: str = "self") -> str:
+    check_respondent(respondent)
+    return section.title_loved_one if respondent == "loved_one" else section.title
+
+
+def intro_of(section: Section, respondent: str = "self") -> str | None:
+    """The text above a step's questions, as shown to the respondent (a family member's falls
+    back to the self intro where a section has no third-person one)."""
+    check_respondent(respondent)
+    if respondent == "loved_one":
+        return section.intro_loved_one or section.intro
+    return section.intro
+
+
+def _intro_item(section: Section, respondent: str) -> list[dict]:
+    """The step's intro as a display item, so each export holds every word its respondent sees
+    (the family member's safety intro says how to ask directly, and that 988 helps them too)."""
+    intro = intro_of(section, respondent)
+    return [{"linkId": f"{section.section}.intro", "text": intro, "type": "display"}] if intro else []
 
 
 def _answer_option(item: Item, value: object, label: str) -> dict:
@@ -70,13 +122,14 @@ def _coding_clause(question: str, op: str, value: object) -> dict:
     return {"question": question, "operator": op, "answerCoding": {"code": code_of(value)}}
 
 
-def _item(item: Item, questionnaire: Questionnaire) -> dict:
+def _item(item: Item, questionnaire: Questionnaire, respondent: str) -> dict:
+    text, help_text = wording_of(item, respondent)
     entry: dict = {
         "linkId": item.id,
-        "text": item.text,
+        "text": text,
         "type": "choice",
         "required": True,
-        "answerOption": [_answer_option(item, value, label) for value, label in options_of(item)],
+        "answerOption": [_answer_option(item, value, label) for value, label in options_of(item, respondent)],
     }
     if item.type == "multi_choice":
         entry["repeats"] = True
@@ -93,11 +146,11 @@ def _item(item: Item, questionnaire: Questionnaire) -> dict:
         ]
         if len(entry["enableWhen"]) > 1:
             entry["enableBehavior"] = behavior
-    if item.help:
+    if help_text:
         entry["item"] = [
             {
                 "linkId": f"{item.id}.help",
-                "text": item.help,
+                "text": help_text,
                 "type": "display",
                 "extension": [
                     {
@@ -117,28 +170,61 @@ def _item(item: Item, questionnaire: Questionnaire) -> dict:
     return entry
 
 
-def build_questionnaire(questionnaire: Questionnaire | None = None) -> dict:
-    """The FHIR R4 Questionnaire as a JSON-ready dict, checked against the FHIR models."""
-    questionnaire = questionnaire or load_questionnaire()
-    resource = {
-        "resourceType": "Questionnaire",
+DESCRIPTION = (
+    "A self-screen for an Intensive Outpatient Program: not a diagnosis. Intake staff confirm any suggestion."
+)
+# What tells the two resources apart; everything else is built the same way for both.
+HEADERS = {
+    "self": {
         "id": "iop-self-screen",
-        "url": CANONICAL_URL,
-        "version": f"{questionnaire.version}+rules.{RULES_VERSION}",
         "name": "IOPSelfScreen",
         "title": "IOP self-screen",
+        "description": DESCRIPTION,
+    },
+    "loved_one": {
+        "id": "iop-self-screen-collateral",
+        "name": "IOPSelfScreenCollateral",
+        "title": "IOP self-screen, answered by a family member or friend",
+        # The subject stays the person screened (subjectType Patient): the family member
+        # answers about them.
+        "description": (
+            f"{DESCRIPTION} Answered by a family member or friend about the person screened; "
+            'they may answer "I don\'t know" to five safety questions.'
+        ),
+    },
+}
+
+
+def questionnaire_version(questionnaire: Questionnaire) -> str:
+    """The ``version`` both exports give this questionnaire: questionnaire + rules."""
+    return f"{questionnaire.version}+rules.{RULES_VERSION}"
+
+
+def build_questionnaire(questionnaire: Questionnaire | None = None, respondent: str = "self") -> dict:
+    """The FHIR R4 Questionnaire that ``respondent`` answers, as a JSON-ready dict, checked
+    against the FHIR models."""
+    check_respondent(respondent)
+    questionnaire = questionnaire or load_questionnaire()
+    header = HEADERS[respondent]
+    version = questionnaire_version(questionnaire)
+    resource: dict = {"resourceType": "Questionnaire", "id": header["id"], "url": URLS[respondent]}
+    resource["version"] = version
+    if respondent == "loved_one":
+        # The same items, codes and conditions as the self Questionnaire, reworded.
+        resource["derivedFrom"] = [f"{CANONICAL_URL}|{version}"]
+    resource |= {
+        "name": header["name"],
+        "title": header["title"],
         "status": "active",
         "subjectType": ["Patient"],
-        "description": (
-            "A self-screen for an Intensive Outpatient Program: not a diagnosis. "
-            "Intake staff confirm any suggestion."
-        ),
+        "description": header["description"],
         "item": [
             {
                 "linkId": section.section,
-                "text": section.title,
+                "text": title_of(section, respondent),
                 "type": "group",
-                "item": [_item(item, questionnaire) for item in section.items],
+                "item": _intro_item(section, respondent)
+                + [_item(item, questionnaire, respondent) for item in section.items],
             }
             for section in questionnaire.sections
         ],

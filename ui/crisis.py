@@ -1,24 +1,20 @@
 """Crisis help: the banner that appears once an answer raises safety, and the crisis page the
-wizard stops at when an answer makes it urgent (spec section 8 lists the resources)."""
+wizard stops at when an answer makes it urgent (spec section 8 lists the resources).
+
+Which answers are urgent is scoring's business (``urgent_triggers``, ``urgent_answers``); this
+module only words the help: severe withdrawal is a medical emergency and leads with 911 or an
+emergency room, thoughts of suicide or of harming others lead with 988.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from scoring import load_questionnaire
-from scoring.domains import urgent_triggers
+from scoring.domains import urgent_answers, urgent_triggers
 from ui import texts
 from ui import wizard_state as ws
 from ui.submit import submit_form
-
-# The answers that can make safety urgent, and the value that does.
-URGENT_ANSWERS = {
-    "cssrs.4": True,
-    "cssrs.5": True,
-    "cssrs.6_recent": True,
-    "safety.harm_others": True,
-    "withdrawal.current_symptoms": "severe",
-}
 
 
 def elevated_banner(respondent: str) -> None:
@@ -33,15 +29,21 @@ def on_mistake() -> None:
     if wizard is None:
         return
     questionnaire = load_questionnaire()
-    cleared = [i for i, v in URGENT_ANSWERS.items() if wizard.answers.get(i) == v]
+    cleared = urgent_answers(wizard.answers)
     for item_id in cleared:
         wizard.answers.pop(item_id, None)
         st.session_state.pop(item_id, None)
     wizard.answers = questionnaire.prune(wizard.answers)
     names = [s.section for s in questionnaire.sections]
-    steps = [names.index(questionnaire.section_of[i]) for i in cleared] or [0]
-    ws.go_to_step(wizard, min(steps))
+    steps = [names.index(questionnaire.section_of[i]) for i in cleared]
+    ws.go_to_step(wizard, min(steps) if steps else ws.first_incomplete(wizard.answers) or 0)
     ws.save(wizard)
+
+
+def crisis_kind(answers: dict) -> str:
+    """Which help leads the crisis page: "medical" (911 first) when severe withdrawal made the
+    screen urgent, else "safety" (988 first)."""
+    return "medical" if "severe_withdrawal" in urgent_triggers(answers.get) else "safety"
 
 
 def render_crisis(wizard: ws.Wizard) -> None:
@@ -49,7 +51,7 @@ def render_crisis(wizard: ws.Wizard) -> None:
         # The title is the page's h1 and sits inside the alert, so it is both announced at once
         # and what a screen reader lists as this page's heading.
         st.error(f"# {texts.CRISIS_TITLE[wizard.respondent]}", icon=":material/emergency:")
-        st.markdown(texts.CRISIS_BODY[wizard.respondent])
+        st.markdown(texts.CRISIS_BODY[crisis_kind(wizard.answers)][wizard.respondent])
     if wizard.reference is not None:
         submit_form(wizard)  # shows the reference and what happens next
         return

@@ -2,30 +2,56 @@
 
 Every widget's key is the item's canonical id, so it renders inside ``st-key-<id-with-dashes>``
 for automation; its options are the canonical values and its labels the ones the FHIR export
-lists as ``display``. Nothing is ever pre-selected.
+lists as ``display`` (for a family member, the collateral export's, "I don't know" included).
+Nothing is ever pre-selected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from scoring.fhir import options_of
+from scoring.fhir import options_of, wording_of
 from scoring.schema import Item
 
 
 def wording(item: Item, respondent: str) -> tuple[str, str | None]:
-    if respondent == "loved_one":
-        return item.text_loved_one, item.help_loved_one or item.help
-    return item.text, item.help
+    return wording_of(item, respondent)
 
 
 def labels(item: Item, respondent: str) -> dict[object, str]:
-    """Canonical value -> label shown, in the respondent's wording."""
-    if item.type == "yes_no" or respondent != "loved_one":
-        return dict(options_of(item))
-    return {option.value: option.label_loved_one or option.label for option in item.options}
+    """Canonical value -> label shown, in the respondent's wording (one source with FHIR)."""
+    return dict(options_of(item, respondent))
+
+
+def exclusive_codes(item: Item) -> set[str]:
+    """The options of a multi-choice item that must be chosen alone (``none_3m``)."""
+    return {option.value for option in item.options if getattr(option, "exclusive", False)}
+
+
+def keep_exclusive(chosen: Sequence[object], before: Sequence[object], exclusive: set[str]) -> list[object]:
+    """The choice after a click, so an exclusive option never stands beside another one:
+    picking it clears the others, picking another clears it."""
+    added = [value for value in chosen if value not in before]
+    picked_alone = [value for value in added if value in exclusive]
+    if picked_alone:
+        return picked_alone[-1:]
+    if any(value not in exclusive for value in chosen):
+        return [value for value in chosen if value not in exclusive]
+    return list(chosen)
+
+
+def _shown_key(item_id: str) -> str:
+    # What the pills showed after the last run: a click's callback compares against it.
+    return f"{item_id}:shown"
+
+
+def _on_pills_change(item_id: str, exclusive: frozenset) -> None:
+    # A callback may set its own widget's value; the next run then shows the tidied choice.
+    chosen = st.session_state.get(item_id) or []
+    before = st.session_state.get(_shown_key(item_id)) or []
+    st.session_state[item_id] = keep_exclusive(chosen, before, set(exclusive))
 
 
 def _choice(item: Item, respondent: str, current: object, horizontal: bool) -> object:
@@ -61,18 +87,27 @@ def render_single_choice(item: Item, respondent: str, current: object) -> object
 def render_multi_choice(item: Item, respondent: str, current: object) -> object:
     text, help_text = wording(item, respondent)
     shown = labels(item, respondent)
+    exclusive = frozenset(exclusive_codes(item))
     chosen = st.pills(
         text,
         list(shown),
         selection_mode="multi",
-        default=[v for v in (current or []) if v in shown],
+        # Once the widget holds a value, it is the truth (a callback may just have tidied it).
+        default=None if item.id in st.session_state else [v for v in (current or []) if v in shown],
         format_func=shown.__getitem__,
         key=item.id,
+        on_change=_on_pills_change if exclusive else None,
+        args=(item.id, exclusive) if exclusive else None,
     )
+    st.session_state[_shown_key(item.id)] = list(chosen or [])
     if help_text:
         st.caption(help_text)
-    # Keep the options' order so the stored answer does not depend on click order.
-    return [value for value in shown if value in chosen] or None
+    return in_option_order(item, respondent, chosen)
+
+
+def in_option_order(item: Item, respondent: str, chosen: object) -> list | None:
+    """Keep the options' order so the stored answer does not depend on click order."""
+    return [value for value in labels(item, respondent) if value in (chosen or [])] or None
 
 
 RENDERERS: dict[str, Callable[[Item, str, object], object]] = {

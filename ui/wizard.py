@@ -4,6 +4,8 @@ Buttons act in ``on_click`` callbacks, which Streamlit runs before the next scri
 click renders the new step at once and a failed Next can mark the unanswered questions on the
 same run. The crisis check runs after every rendered answer: the moment safety becomes urgent
 the wizard stops, whatever step it is on.
+
+Only the steps this person is asked anything in are shown and counted (``ws.steps_for``).
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ import streamlit as st
 
 from intake.settings import get_settings
 from scoring import load_questionnaire, safety_so_far
-from scoring.schema import Section
+from scoring.contract import UNKNOWN
+from scoring.fhir import intro_of, title_of
+from scoring.schema import Item, Section
 from ui import texts
 from ui import wizard_state as ws
 from ui.crisis import elevated_banner
 from ui.focus import focus_question
-from ui.widgets import labels, render_item, wording
+from ui.widgets import in_option_order, labels, render_item, wording
+from ui.wizard_state import first_incomplete, missing_in, steps_for
 
 
 def _section_title(section: Section, respondent: str) -> str:
-    return section.title_loved_one if respondent == "loved_one" else section.title
+    return title_of(section, respondent)
 
 
 def _sync_widgets(wizard: ws.Wizard, section: Section) -> None:
@@ -34,50 +39,50 @@ def _sync_widgets(wizard: ws.Wizard, section: Section) -> None:
             value = st.session_state[item.id]
             if item.type == "multi_choice":
                 # In the options' order, as the renderer stores it, not in click order.
-                value = [v for v in labels(item, wizard.respondent) if v in (value or [])] or None
+                value = in_option_order(item, wizard.respondent, value)
             if value is None:
                 wizard.answers.pop(item.id, None)
             else:
                 wizard.answers[item.id] = value
+    ws.take_back_held(wizard)
     wizard.answers = load_questionnaire().prune(wizard.answers)
 
 
-def missing_in(section: Section, answers: dict) -> list[str]:
-    questionnaire = load_questionnaire()
-    return [item.id for item in questionnaire.asked_items(section.section, answers) if item.id not in answers]
-
-
-def _first_incomplete(answers: dict) -> int | None:
-    for index, section in enumerate(load_questionnaire().sections):
-        if missing_in(section, answers):
-            return index
-    return None
+def _forward(wizard: ws.Wizard) -> None:
+    """Where Next goes once this step is complete."""
+    later = [i for i in steps_for(wizard.answers) if i > wizard.step]
+    if wizard.return_to_step is not None:
+        # Catching up after a resume: the other steps with new questions, then where they were.
+        incomplete = first_incomplete(wizard.answers, before=wizard.return_to_step)
+        if incomplete is not None:
+            ws.visit_incomplete(wizard, incomplete)
+            return
+        target, wizard.return_to_step, wizard.catch_up = wizard.return_to_step, None, False
+        ws.go_to_step(wizard, ws.step_at_or_after(wizard.answers, target))
+    elif wizard.return_to_review or not later:
+        # A changed answer can call for follow-ups in other sections: visit those first.
+        incomplete = first_incomplete(wizard.answers)
+        if incomplete is not None:
+            ws.visit_incomplete(wizard, incomplete)
+        else:
+            wizard.stage, wizard.return_to_review, wizard.catch_up = "review", False, False
+            ws.count(wizard, "review")
+    else:
+        ws.go_to_step(wizard, later[0])
 
 
 def on_next() -> None:
     wizard = ws.editable()
     if wizard is None:
         return
-    sections = load_questionnaire().sections
-    section = sections[wizard.step]
+    section = load_questionnaire().sections[wizard.step]
     _sync_widgets(wizard, section)
     wizard.saved_notice = False
     wizard.missing = missing_in(section, wizard.answers)
     wizard.focus_missing = bool(wizard.missing)
     if wizard.missing:
         return
-    if wizard.return_to_review or wizard.step == len(sections) - 1:
-        # A changed answer can call for follow-ups in other sections: visit those first.
-        incomplete = _first_incomplete(wizard.answers)
-        if incomplete is not None:
-            ws.go_to_step(wizard, incomplete)
-            wizard.missing = missing_in(sections[incomplete], wizard.answers)
-            wizard.focus_missing = True
-        else:
-            wizard.stage, wizard.return_to_review = "review", False
-            ws.count(wizard, "review")
-    else:
-        ws.go_to_step(wizard, wizard.step + 1)
+    _forward(wizard)
     ws.save(wizard)
 
 
@@ -88,10 +93,11 @@ def on_back() -> None:
     wizard.saved_notice = False
     if wizard.stage == "step":
         _sync_widgets(wizard, load_questionnaire().sections[wizard.step])
-        if wizard.step > 0:
-            ws.go_to_step(wizard, wizard.step - 1)
+        earlier = [i for i in steps_for(wizard.answers) if i < wizard.step]
+        if earlier:
+            ws.go_to_step(wizard, earlier[-1])
     elif wizard.stage == "review":
-        ws.go_to_step(wizard, len(load_questionnaire().sections) - 1)
+        ws.go_to_step(wizard, steps_for(wizard.answers)[-1])
     elif wizard.stage == "result":
         wizard.stage = "review"
     ws.save(wizard)
@@ -119,11 +125,9 @@ def on_see_result() -> None:
     wizard = ws.editable()
     if wizard is None:
         return
-    incomplete = _first_incomplete(wizard.answers)
+    incomplete = first_incomplete(wizard.answers)
     if incomplete is not None:
-        ws.go_to_step(wizard, incomplete)
-        wizard.missing = missing_in(load_questionnaire().sections[incomplete], wizard.answers)
-        wizard.focus_missing = True
+        ws.visit_incomplete(wizard, incomplete)
         return
     wizard.stage = "result"
     ws.count(wizard, "result")
@@ -142,7 +146,7 @@ def nav_buttons(wizard: ws.Wizard, *, next_label: str = texts.NAV["next"], on_fo
             texts.NAV["back"],
             key="nav-back",
             on_click=on_back,
-            disabled=wizard.stage == "step" and wizard.step == 0,
+            disabled=wizard.stage == "step" and wizard.step == steps_for(wizard.answers)[0],
         )
         st.button(texts.NAV["save"], key="nav-save", on_click=on_save)
         st.button(next_label, key="nav-next", on_click=on_forward, type="primary")
@@ -157,21 +161,32 @@ def saved_notice(wizard: ws.Wizard) -> None:
         st.code(wizard.code, language=None)
 
 
+def _progress(wizard: ws.Wizard) -> None:
+    """The "Step N of M" bar, counting only the steps this person gets; the review counts as a
+    last step, so step 1 already shows a little progress."""
+    steps = steps_for(wizard.answers)
+    number = sum(1 for index in steps if index <= wizard.step)
+    st.progress(number / (len(steps) + 1), text=texts.STEP_LABEL.format(number=number, total=len(steps)))
+
+
+def _unknown_note(item: Item, value: object) -> None:
+    # A family member who does not know gets a calm word on how to find out (loved_one only:
+    # nobody else is offered "I don't know").
+    if value == UNKNOWN and item.id in texts.UNKNOWN_NOTES:
+        st.info(texts.UNKNOWN_NOTES[item.id], icon=":material/forum:")
+
+
 def render_step(wizard: ws.Wizard) -> None:
     questionnaire = load_questionnaire()
-    sections = questionnaire.sections
-    section = sections[wizard.step]
-    # Counting the review as a last step, so step 1 already shows a little progress.
-    st.progress(
-        (wizard.step + 1) / (len(sections) + 1),
-        text=texts.STEP_LABEL.format(number=wizard.step + 1, total=len(sections)),
-    )
+    section = questionnaire.sections[wizard.step]
+    _progress(wizard)
     with st.container(key="screen-heading"):
         st.title(_section_title(section, wizard.respondent), anchor=False)
     top = st.container()
-    intro = section.intro_loved_one if wizard.respondent == "loved_one" else section.intro
+    intro = intro_of(section, wizard.respondent)
     if intro:
-        st.markdown(intro)
+        with st.container(key="step-intro"):
+            st.markdown(intro)
 
     for item in section.items:
         if not questionnaire.is_asked(item.id, wizard.answers):
@@ -185,6 +200,7 @@ def render_step(wizard: ws.Wizard) -> None:
                     st.error(texts.UNANSWERED, icon=":material/arrow_upward:")
             else:
                 wizard.answers[item.id] = value
+                _unknown_note(item, value)
         level = safety_so_far(wizard.answers)
         if level == "urgent":
             enter_crisis(wizard)
@@ -193,13 +209,16 @@ def render_step(wizard: ws.Wizard) -> None:
 
     if wizard.focus_missing:
         wizard.focus_missing = False  # this run only: later runs leave focus where the person is
-        unanswered = [i for i in wizard.missing if i not in wizard.answers]
+        unanswered = [i for i in wizard.missing or wizard.new_questions if i not in wizard.answers]
         if unanswered:
             focus_question(unanswered[0])
 
     with top:
         if wizard.elevated:
             elevated_banner(wizard.respondent)
+        if wizard.catch_up and wizard.new_questions:
+            with st.container(key="new-questions-notice"):
+                st.info(texts.NEW_QUESTIONS, icon=":material/fiber_new:")
         if wizard.missing and any(i not in wizard.answers for i in wizard.missing):
             st.warning(texts.UNANSWERED_SUMMARY)
     saved_notice(wizard)
@@ -223,8 +242,11 @@ def render_review(wizard: ws.Wizard) -> None:
         elevated_banner(wizard.respondent)
     st.write(texts.REVIEW_INTRO)
     for index, section in enumerate(questionnaire.sections):
+        asked = questionnaire.asked_items(section.section, wizard.answers)
+        if not asked:
+            continue  # a step this person never had
         with st.expander(_section_title(section, wizard.respondent), expanded=False):
-            for item in questionnaire.asked_items(section.section, wizard.answers):
+            for item in asked:
                 text, _ = wording(item, wizard.respondent)
                 value = wizard.answers.get(item.id)
                 shown = (

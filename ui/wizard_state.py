@@ -3,6 +3,15 @@
 The answers live in ``st.session_state`` while the person works, and are saved as a draft at
 every step (a browser reload starts a new session, so the draft is what survives it). The
 draft's resume code rides in the page's query string so a reload finds it again.
+
+A step is a section with at least one question this person is asked: a section whose every
+question is skipped (the relapse questions, for someone who neither drinks nor uses nor has had
+a problem) is never shown, and not counted in "Step N of M". ``step`` stays the section's index,
+so drafts name the same step whatever the answers.
+
+A draft saved before the questions changed still opens: answers no longer asked are set aside
+(and come back if their question is asked again), and the person is first taken to each step
+they had finished that now has a new question, then back to where they were.
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ from sqlalchemy.orm import Session
 from intake import drafts, funnel
 from intake.db import write_session
 from scoring import load_questionnaire, safety_so_far
+from scoring.domains import urgent_triggers
+from scoring.schema import Section
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +53,15 @@ class Wizard:
     # Set by a failed Next: the next run moves keyboard focus to the first unanswered question.
     focus_missing: bool = False
     return_to_review: bool = False
+    # After resuming an older draft: the step the person had reached, to go back to once the
+    # new questions of the steps before it are answered (None: no such step, or the review).
+    return_to_step: int | None = None
+    # While taking the person through steps with new questions: the notice says why.
+    catch_up: bool = False
+    # The unanswered new questions of this step: focused, and not marked as errors before a Next.
+    new_questions: list[str] = field(default_factory=list)
+    # Answers from a draft that are not asked now; one comes back if its question is asked again.
+    held: dict = field(default_factory=dict)
     elevated: bool = False
     reached: set[str] = field(default_factory=set)
     reference: str | None = None
@@ -90,8 +110,57 @@ def _forget_widgets() -> None:
         st.session_state.pop(item_id, None)
 
 
+def missing_in(section: Section, answers: dict) -> list[str]:
+    questionnaire = load_questionnaire()
+    return [item.id for item in questionnaire.asked_items(section.section, answers) if item.id not in answers]
+
+
+def first_incomplete(answers: dict, before: int | None = None) -> int | None:
+    """The first step (before ``before``, if given) with a question still to answer."""
+    sections = load_questionnaire().sections
+    for index, section in enumerate(sections[:before]):
+        if missing_in(section, answers):
+            return index
+    return None
+
+
+def steps_for(answers: dict) -> list[int]:
+    """The sections this person is asked anything in, by index: the steps they get."""
+    questionnaire = load_questionnaire()
+    return [i for i, s in enumerate(questionnaire.sections) if questionnaire.asked_items(s.section, answers)]
+
+
+def step_at_or_after(answers: dict, index: int) -> int:
+    """The step to show for section ``index``: itself, else the next one asked, else the last."""
+    steps = steps_for(answers)
+    return next((i for i in steps if i >= index), steps[-1])
+
+
+def take_back_held(wizard: Wizard) -> None:
+    """Answers set aside from an older draft return once their question is asked again (say the
+    BAM, after "yes" to the new question about a past problem): nothing valid is asked twice."""
+    if not wizard.held:
+        return
+    merged = load_questionnaire().prune({**wizard.held, **wizard.answers})
+    wizard.answers = merged
+    wizard.held = {k: v for k, v in wizard.held.items() if k not in merged}
+
+
+def visit_incomplete(wizard: Wizard, index: int) -> None:
+    """Go to a step with questions left, focusing the first. Catching up after a resume, they
+    are new questions: announced, not marked as errors the person has not made."""
+    go_to_step(wizard, index)
+    left = missing_in(load_questionnaire().sections[index], wizard.answers)
+    if wizard.catch_up:
+        wizard.new_questions = left
+    else:
+        wizard.missing = left
+    wizard.focus_missing = True
+
+
 def go_to_step(wizard: Wizard, index: int) -> None:
     wizard.stage, wizard.step, wizard.missing, wizard.focus_missing = "step", index, [], False
+    wizard.new_questions = []
     section = load_questionnaire().sections[index]
     if section.section not in wizard.reached:
         wizard.reached.add(section.section)
@@ -157,29 +226,64 @@ def save(wizard: Wizard) -> bool:
     return True
 
 
+def _saved_place(step: str, sections: int) -> tuple[str, int]:
+    """(stage, section index) from a draft's step text; anything unreadable means step 1."""
+    stage, _, number = step.partition(":")
+    if stage not in STAGES or stage == "sent":
+        return "step", 0
+    if stage != "step":
+        return stage, sections  # every step had been passed
+    return "step", min(int(number), sections - 1) if number.isdigit() else 0
+
+
 def restore(view: drafts.DraftView) -> Wizard:
     questionnaire = load_questionnaire()
-    sections = len(questionnaire.sections)
-    stage, _, number = view.step.partition(":")
-    if stage not in STAGES or stage == "sent":
-        stage, number = "step", "0"
-    step = min(int(number), sections - 1) if number.isdigit() else sections - 1
+    sections = questionnaire.sections
+    answers = questionnaire.prune(view.answers)
     wizard = Wizard(
         respondent=view.respondent,
         consent_version=view.consent_version,
         consented_at=view.consented_at,
-        answers=questionnaire.prune(view.answers),
-        stage=stage,
-        step=step if stage == "step" else 0,
+        answers=answers,
         code=view.code,
+        held={k: v for k, v in view.answers.items() if k in questionnaire.items and k not in answers},
     )
-    wizard.reached = {s.section for s in questionnaire.sections[: wizard.step + 1]}
+    stage, done = _saved_place(view.step, len(sections))
+    # Reached before the save: not counted again in the funnel.
+    wizard.reached = {s.section for s in sections[: done + 1]}
+    _place(wizard, stage, done)
     # The 988 banner stays once shown; after a reload it must come back with the answers.
     wizard.elevated = safety_so_far(wizard.answers) != "none"
     _forget_widgets()
     st.session_state[STATE_KEY] = wizard
     st.query_params[QUERY_KEY] = view.code
     return wizard
+
+
+def _place(wizard: Wizard, stage: str, done: int) -> None:
+    """Where a restored screen opens. ``done``: the steps before it had all been answered.
+
+    A crisis stop stays one while its answer is urgent. Otherwise a finished step with an
+    unanswered question means the questions changed since the save: the person answers the new
+    ones first, then goes on to where they were."""
+    if stage == "crisis" and urgent_triggers(wizard.answers.get):
+        wizard.stage = "crisis"
+        return
+    if stage == "crisis":
+        stage, done = "step", first_incomplete(wizard.answers) or 0
+    new = first_incomplete(wizard.answers, before=done)
+    if new is None:
+        if stage == "step":
+            go_to_step(wizard, step_at_or_after(wizard.answers, done))
+        else:
+            wizard.stage = stage
+        return
+    wizard.catch_up = True
+    visit_incomplete(wizard, new)
+    if stage == "step":
+        wizard.return_to_step = done
+    else:
+        wizard.return_to_review = True
 
 
 def restore_from_query(client: str) -> Wizard | None:

@@ -27,6 +27,7 @@ from scoring import evaluate, load_questionnaire
 from scoring.fhir import options_of
 from tests.app import wizard_driver as d
 from ui import texts
+from ui.result_view import reason_groups
 
 ROOT = Path(d.APP).parent
 REFERENCE = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
@@ -222,8 +223,9 @@ def test_self_path_reaches_review_then_result(answers: dict) -> None:
     assert headline(at) == texts.DISPOSITION_HEADLINE[expected["disposition"]]["self"]
     markdown = [m.value for m in at.markdown]
     assert expected["reasons"], "the rules gave no reason"
-    for reason in expected["reasons"]:
-        assert f"- {reason['text']}" in markdown
+    reasons, also_noted = reason_groups(expected)  # also-noted findings sit under their own heading
+    for reason in reasons + also_noted:
+        assert f"- {reason}" in markdown
     for next_step in texts.NEXT_STEPS[expected["disposition"]]:
         assert f"- {next_step}" in markdown
     # The chart has its words beside it: every charted domain, with the level the chart shows.
@@ -378,11 +380,16 @@ def test_review_change_that_asks_new_follow_ups() -> None:
     d.set_answer(at, "drugs.substances", ["cocaine", "cannabis"])
     d.next_step(at)
 
-    # The new answer calls for follow-ups in a later section: those come before the review.
+    # The new answer calls for follow-ups in later sections: those come before the review.
     assert d.section(at) == "withdrawal"
-    assert item_errors(at, "withdrawal.daily_opioids") == [texts.UNANSWERED]
-    assert item_errors(at, "safety.overdose_90d") == [texts.UNANSWERED]
+    for item_id in ("withdrawal.moud", "withdrawal.daily_opioids", "safety.overdose_90d"):
+        assert item_errors(at, item_id) == [texts.UNANSWERED], item_id
     d.answer_step(at, {"withdrawal.daily_opioids": False, "safety.overdose_90d": False})
+    d.next_step(at)
+    # Any drug use now calls for the relapse questions, skipped until then.
+    assert d.section(at) == "relapse"
+    assert item_errors(at, "bam.1") == [texts.UNANSWERED]
+    d.answer_step(at)
     d.next_step(at)
     assert d.stage(at) == "review"
 
@@ -437,6 +444,8 @@ URGENT = {
         "withdrawal",
         [("withdrawal.daily_sedatives", True), ("withdrawal.current_symptoms", "severe")],
     ),
+    # A recent attempt: cssrs.6 alone is not urgent, so only its follow-up is cleared.
+    "recent_attempt": ("safety", [("cssrs.6", True), ("cssrs.6_recent", True)]),
 }
 
 
@@ -475,6 +484,22 @@ def test_urgent_answer_stops_at_crisis_page_and_can_be_sent(trigger: str) -> Non
     assert screen.disposition == "urgent" and screen.partial
     item_id, value = URGENT[trigger][1][-1]
     assert screen.answers[item_id] == value
+
+
+@pytest.mark.parametrize(
+    ("trigger", "first"),
+    [("severe_withdrawal", "911"), ("harm_others", "988"), ("intent", "988"), ("recent_attempt", "988")],
+)
+def test_crisis_page_leads_with_the_help_that_fits(trigger: str, first: str) -> None:
+    """Severe withdrawal is a medical emergency: 911 or an emergency room comes first. For
+    thoughts of suicide or of harming others, 988 comes first, with 911 for danger."""
+    at = reach_crisis(trigger)
+    assert d.stage(at) == "crisis"
+    body = "\n".join(m.value for m in d.block(at, "crisis-page").markdown)
+    numbers = sorted(("911", "988"), key=body.index)
+    assert numbers[0] == first, f"{trigger}: the page leads with {numbers[0]}: {body[:300]!r}"
+    if first == "911":
+        assert "emergency room" in body[: body.index("988")]
 
 
 def test_crisis_page_speaks_of_them_for_a_loved_one() -> None:
@@ -803,9 +828,327 @@ def test_one_walk_through_counts_each_step_once(fresh_db: str) -> None:
     d.back(at)
     d.next_step(at)
     d.to_result(at)
-    sections = {f"section:{s.section}": 1 for s in Q.sections}
+    # The calm answers neither drink nor use nor had a problem: the relapse step never came.
+    sections = {f"section:{s.section}": 1 for s in Q.sections if s.section != "relapse"}
     # Written with each click's draft save, not held back until the screen is sent.
     assert funnel_now() == {"start": 1, **sections, "review": 1, "result": 1}
 
     sent_reference(d.click(at, "nav-submit"))
     assert funnel_now() == {"start": 1, **sections, "review": 1, "result": 1, "submit": 1}
+
+
+# --- revision 2: who is asked what ------------------------------------------------------------
+
+UNKNOWN_LABEL = "I don't know"
+# Neither drinks nor uses nor has had a problem: the relapse questions are not for them.
+USES_NOTHING = {"auditc.1": 0, "taps1.drugs": 0, "taps1.rx": 0, "recovery.history": False}
+
+
+def notices(at: AppTest) -> list[str]:
+    """The result's notices ("Good to know"), as shown."""
+    body = d.block(at, "result-body")
+    assert body is not None, "no result body"
+    return [i.value for i in body.info]
+
+
+def flag_notice(flag: str, respondent: str) -> str:
+    """The notice ui/texts.py gives a flag, in the respondent's words."""
+    message = texts.FLAG_MESSAGES[flag]
+    return message if isinstance(message, str) else message[respondent]
+
+
+def option_labels(at: AppTest, item_id: str) -> list[str]:
+    return list(at.radio(key=item_id).options)
+
+
+def test_a_family_member_may_answer_i_dont_know_and_is_told_how_to_ask() -> None:
+    at = d.start("loved_one")
+    d.go_to_section(at, "safety")
+    intro = d.block_text(d.block(at, "step-intro"))
+    assert intro == Q.section("safety").intro_loved_one and "988" in intro
+    for item_id in ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others"):
+        assert option_labels(at, item_id) == ["Yes", "No", UNKNOWN_LABEL], item_id
+
+    d.set_answer(at, "cssrs.1", False)
+    d.set_answer(at, "cssrs.2", "unknown")
+    # "I don't know" is never a yes: the follow-ups of cssrs.2 stay closed.
+    assert [i for i in d.visible_items(at) if i in ("cssrs.3", "cssrs.4", "cssrs.5")] == []
+    note = d.block(at, "q-cssrs.2").info
+    assert [n.value for n in note] == [texts.UNKNOWN_NOTES["cssrs.2"]]
+    assert "killing" in note[0].value and "988" in note[0].value
+    assert not d.block(at, "q-cssrs.1").info, "a note under an answer that is not unknown"
+    assert d.block(at, "crisis-banner") is not None, "an unknown on suicide raises safety"
+    d.set_answer(at, "safety.harm_others", "unknown")
+    harm_note = [n.value for n in d.block(at, "q-safety.harm_others").info]
+    assert harm_note == [texts.UNKNOWN_NOTES["safety.harm_others"]] and "hurting" in harm_note[0]
+
+    d.to_review(at)
+    label = f"{Q.items['cssrs.2'].text_loved_one}  \n**{UNKNOWN_LABEL}**"
+    assert label in d.page_text(at), "the review does not show the answer as given"
+    d.click(at, "nav-next")
+    assert d.stage(at) == "result"
+    assert "ask_directly" in expected_result(at, "loved_one")["flags"]
+    shown = notices(at)
+    ask = flag_notice("ask_directly", "loved_one")
+    assert ask in shown, shown
+    assert "988" in ask and "ask" in ask.lower()
+
+    d.click(at, "nav-submit")
+    answers = stored(sent_reference(at)).answers
+    assert answers["cssrs.2"] == "unknown"
+    assert not {"cssrs.3", "cssrs.4", "cssrs.5"} & set(answers)
+
+
+def test_every_safety_question_a_family_member_may_not_know_has_its_note() -> None:
+    # The notes are wording only; which answers raise safety when unknown is scoring's list.
+    from scoring.domains import SAFETY_UNKNOWN_ITEMS
+
+    assert set(texts.UNKNOWN_NOTES) == set(SAFETY_UNKNOWN_ITEMS)
+    assert all(Q.items[i].unknown_label == UNKNOWN_LABEL for i in SAFETY_UNKNOWN_ITEMS)
+
+
+def test_a_person_answering_for_themselves_is_never_offered_i_dont_know() -> None:
+    at = d.start("self")
+    d.go_to_section(at, "withdrawal", {"taps1.drugs": 2, "drugs.substances": ["cannabis"]})
+    assert option_labels(at, "safety.overdose_90d") == ["Yes", "No"]
+    d.answer_step(at)
+    d.next_step(at)
+    d.go_to_section(at, "safety")
+    assert d.block_text(d.block(at, "step-intro")) == Q.section("safety").intro
+    for item_id in ("cssrs.1", "cssrs.2", "cssrs.6", "safety.harm_others"):
+        assert option_labels(at, item_id) == ["Yes", "No"], item_id
+    assert UNKNOWN_LABEL not in d.page_text(at)
+
+
+def test_a_family_member_may_not_know_about_an_overdose() -> None:
+    at = d.start("loved_one")
+    d.go_to_section(at, "withdrawal", {"taps1.drugs": 2, "drugs.substances": ["heroin_fentanyl"]})
+    assert option_labels(at, "safety.overdose_90d") == ["Yes", "No", UNKNOWN_LABEL]
+    d.answer_step(at, {"safety.overdose_90d": "unknown"})
+    d.next_step(at)
+    assert d.section(at) != "withdrawal", "I don't know was not taken as an answer"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"recovery.history": True, "withdrawal.moud": True},
+        {
+            "taps1.drugs": 1,
+            "drugs.substances": ["cannabis"],
+            "withdrawal.moud": True,
+            "withdrawal.daily_opioids": False,
+        },
+    ],
+    ids=["in_recovery", "uses_a_little"],
+)
+def test_a_person_on_methadone_is_told_to_keep_taking_it_and_not_warned_of_withdrawal(answers: dict) -> None:
+    at = d.start("self")
+    d.go_to_section(at, "withdrawal", answers)
+    assert "withdrawal.moud" in d.visible_items(at)
+    d.answer_step(at, answers)
+    # On methadone or buprenorphine, the overdose question is asked too.
+    assert "safety.overdose_90d" in d.visible_items(at)
+    d.to_result(at, answers)
+
+    flags = expected_result(at)["flags"]
+    assert "moud_continuity" in flags and "withdrawal_caution" not in flags
+    shown = notices(at)
+    keep = flag_notice("moud_continuity", "self")
+    assert keep in shown, shown
+    assert "keep taking" in keep.lower()
+    assert flag_notice("withdrawal_caution", "self") not in shown
+
+
+def test_a_person_who_uses_nothing_is_never_asked_the_relapse_questions() -> None:
+    at = d.start("self")
+    relapse = [item.id for item in Q.section("relapse").items]
+    sections_shown, totals = [], set()
+    while d.stage(at) == "step":
+        sections_shown.append(d.section(at))
+        assert d.step(at) == len(sections_shown) - 1, "steps are not numbered one by one"
+        d.answer_step(at, USES_NOTHING)
+        assert not [i for i in d.visible_items(at) if i in relapse], d.section(at)
+        assert not [i for i in d.visible_items(at) if i.startswith("bam.")]
+        totals.add(d.step_total(at))
+        if d.section(at) == "prior_care":
+            d.back(at)  # Back skips the relapse step too
+            assert d.section(at) == "safety"
+            d.next_step(at)
+            assert d.section(at) == "prior_care"
+        d.next_step(at)
+    assert d.stage(at) == "review"
+    assert "relapse" not in sections_shown
+    assert sections_shown == [s.section for s in Q.sections if s.section != "relapse"]
+    assert totals == {len(Q.sections) - 1}, f"the step count includes the skipped step: {totals}"
+
+    # The review lists only the steps this person had.
+    assert "edit-relapse" not in button_keys(at)
+    assert [e.label for e in at.expander] == [s.title for s in Q.sections if s.section != "relapse"]
+
+    d.to_result(at)
+    assert "bam" not in expected_result(at)["instruments"]
+    d.click(at, "nav-submit")
+    assert not [i for i in stored(sent_reference(at)).answers if i in relapse]
+
+
+def test_none_in_the_past_3_months_stands_alone() -> None:
+    at = d.start("self")
+    d.go_to_section(at, "drugs")
+    d.answer_step(at, {"taps1.drugs": 1}, defaults=False)
+    d.set_answer(at, "drugs.substances", ["cocaine", "cannabis"])
+    assert d.shown_value(at, "drugs.substances") == ["cocaine", "cannabis"]
+
+    d.set_answer(at, "drugs.substances", ["cocaine", "cannabis", "none_3m"])
+    assert d.shown_value(at, "drugs.substances") == ["none_3m"], "the others were not cleared"
+    d.set_answer(at, "drugs.substances", ["none_3m", "heroin_fentanyl"])
+    assert d.shown_value(at, "drugs.substances") == ["heroin_fentanyl"], "none_3m was not cleared"
+    d.set_answer(at, "drugs.substances", ["heroin_fentanyl", "none_3m"])
+    assert d.shown_value(at, "drugs.substances") == ["none_3m"]
+
+    d.to_result(at)
+    label = dict(options_of(Q.items["drugs.substances"]))["none_3m"]
+    d.click(at, "nav-submit")
+    assert stored(sent_reference(at)).answers["drugs.substances"] == ["none_3m"]
+    assert label == "None of these in the past 3 months"
+
+
+# --- revision 2: drafts saved under revision 1 ------------------------------------------------
+
+
+def revision_1_answers(**changes: object) -> dict:
+    """A whole screen as revision 1 stored it: no recovery.history or withdrawal.moud, and the
+    relapse questions answered by everyone."""
+    answers = {
+        "about.age_band": "26_64",
+        "about.sex_at_birth": "male",
+        "auditc.1": 0,
+        "taps1.tobacco": 0,
+        "taps1.drugs": 0,
+        "taps1.rx": 0,
+        "withdrawal.daily_sedatives": False,
+        "medical.unstable": False,
+        **{f"phq9.{n}": 1 for n in range(1, 10)},
+        "mh.diagnosis": False,
+        **{f"gad7.{n}": 1 for n in range(1, 8)},
+        "pcptsd5.exposure": False,
+        "cssrs.1": False,
+        "cssrs.2": False,
+        "cssrs.6": False,
+        "safety.harm_others": False,
+        **{f"bam.{n}": 1 for n in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17)},
+        "bam.14": 4,
+        "relapse.recent_return": "not_applicable",
+        "prior_care.most_intensive_12m": "none",
+        "prior_care.outpatient_not_enough": "not_tried",
+        "prior_care.episodes_lifetime": "0",
+        **{f"mspss.{n}": 5 for n in range(1, 13)},
+        "home.housing": "stable",
+        "home.safe": True,
+        "home.others_using": "no",
+        "practical.attend_hours": "yes",
+        "practical.transport": "yes",
+        "practical.preferred_time": "evening",
+        "practical.telehealth_ok": True,
+        "readiness.ruler": 7,
+    }
+    answers.update(changes)
+    return answers
+
+
+def saved_under_revision_1(answers: dict, step: str) -> str:
+    """Write a draft as revision 1 left it, straight into the database; returns its code."""
+    from datetime import UTC
+
+    from intake.db import write_session
+    from intake.drafts import save_draft
+
+    with write_session() as session:
+        return save_draft(
+            session,
+            respondent="self",
+            answers=answers,
+            step=step,
+            consent_version=texts.CONSENT_VERSION,
+            consented_at=datetime.now(UTC),
+        )
+
+
+def new_questions_notice(at: AppTest) -> bool:
+    block = d.block(at, "new-questions-notice")
+    return block is not None and texts.NEW_QUESTIONS in d.block_text(block)
+
+
+def unanswered(at: AppTest) -> list[str]:
+    return [i for i in d.visible_items(at) if d.shown_value(at, i) is None]
+
+
+@pytest.mark.parametrize("step", ["review", "result"])
+def test_a_revision_1_draft_asks_only_the_new_question_then_returns_to_the_review(step: str) -> None:
+    old = revision_1_answers()
+    at = d.resume(saved_under_revision_1(old, step))
+
+    assert d.stage(at) == "step" and d.section(at) == "drugs"
+    assert new_questions_notice(at)
+    assert unanswered(at) == ["recovery.history"], "asked more than the new question"
+    assert d.errors(at) == [], "a new question is marked as an error before any Next"
+    assert {i: d.shown_value(at, i) for i in ("taps1.tobacco", "taps1.drugs", "taps1.rx")} == {
+        "taps1.tobacco": 0,
+        "taps1.drugs": 0,
+        "taps1.rx": 0,
+    }
+    d.set_answer(at, "recovery.history", False)
+    d.next_step(at)
+
+    assert d.stage(at) == "review", "not taken back to where they were"
+    assert d.block(at, "new-questions-notice") is None
+    d.click(at, "nav-next")
+    d.click(at, "nav-submit")
+    answers = stored(sent_reference(at)).answers
+    # Nothing valid lost; the relapse answers no longer asked of this person are gone.
+    expected = {k: v for k, v in old.items() if not k.startswith("bam.") and k != "relapse.recent_return"}
+    assert answers == {**expected, "recovery.history": False}
+
+
+def test_a_revision_1_draft_mid_way_visits_each_step_with_new_questions_then_goes_on() -> None:
+    uses = {"taps1.drugs": 2, "drugs.substances": ["cannabis"], "withdrawal.daily_opioids": False}
+    whole = revision_1_answers(**uses, **{"safety.overdose_90d": False})
+    # Saved on the anxiety step (index 5): the steps before it answered, none after.
+    answered = {s.section for s in Q.sections[:5]}
+    old = {k: v for k, v in whole.items() if Q.section_of[k] in answered}
+    at = d.resume(saved_under_revision_1(old, "step:5"))
+
+    assert d.section(at) == "drugs" and new_questions_notice(at)
+    assert unanswered(at) == ["recovery.history"]
+    d.set_answer(at, "recovery.history", True)
+    d.next_step(at)
+    assert d.section(at) == "withdrawal" and new_questions_notice(at)
+    assert unanswered(at) == ["withdrawal.moud"]
+    d.set_answer(at, "withdrawal.moud", False)
+    d.next_step(at)
+
+    assert d.section(at) == "anxiety", "not taken back to the step they were on"
+    assert d.block(at, "new-questions-notice") is None
+    assert unanswered(at) == [f"gad7.{n}" for n in range(1, 8)], "the anxiety answers were never given"
+    d.back(at)
+    assert d.section(at) == "mood"
+    assert all(d.shown_value(at, f"phq9.{n}") == 1 for n in range(1, 10)), "an earlier answer was lost"
+
+
+def test_a_revision_1_draft_keeps_relapse_answers_that_a_new_yes_asks_again() -> None:
+    old = revision_1_answers()
+    at = d.resume(saved_under_revision_1(old, "review"))
+    assert d.section(at) == "drugs"
+    d.set_answer(at, "recovery.history", True)
+    d.next_step(at)
+    # A history of a problem asks about methadone or buprenorphine: a new question too.
+    assert d.section(at) == "withdrawal" and unanswered(at) == ["withdrawal.moud"]
+    d.set_answer(at, "withdrawal.moud", False)
+    d.next_step(at)
+
+    # The relapse questions apply again, and their earlier answers were kept: not asked twice.
+    assert d.stage(at) == "review"
+    review = d.page_text(at)
+    for item_id in ("bam.1", "bam.14", "relapse.recent_return"):
+        item = Q.items[item_id]
+        assert f"{item.text}  \n**{dict(options_of(item))[old[item_id]]}**" in review, item_id

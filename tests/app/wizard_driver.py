@@ -18,9 +18,10 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import load_questionnaire
 
-APP = "/work/main/app.py"
+# Beside this checkout's tests/, wherever it was cloned (CI runs a fresh clone elsewhere).
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 30
-STEP_TEXT = re.compile(r"Step (\d+) of \d+")
+STEP_TEXT = re.compile(r"Step (\d+) of (\d+)")
 CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
 
 # Low-risk answers where the first option is not the calm one (others: first option, or No).
@@ -28,7 +29,9 @@ CALM = {
     "about.age_band": "26_64",
     "about.sex_at_birth": "male",
     "about.pregnant": "no",
+    "recovery.history": False,
     "drugs.substances": ["cannabis"],
+    "withdrawal.moud": False,
     "withdrawal.current_symptoms": "none",
     "bam.14": 4,
     "relapse.recent_return": "not_applicable",
@@ -80,24 +83,37 @@ def stage(at: AppTest) -> str | None:
     return None if w is None else w.stage
 
 
-def step(at: AppTest) -> int | None:
-    """The step shown (0-based), read from the page's "Step N of M" and checked against the
-    section title shown under it; None when the page shows no step."""
+def _progress(at: AppTest) -> re.Match | None:
     shown = [p.proto.text for p in at.get("progress")]
-    match = STEP_TEXT.fullmatch(shown[0]) if shown else None
-    if match is None:
-        return None
-    index = int(match.group(1)) - 1
-    sec = load_questionnaire().sections[index]
-    titles = [h.value for h in at.title]
-    assert titles and titles[0] in (sec.title, sec.title_loved_one), f"step {index + 1} shows {titles[:1]}"
-    return index
+    return STEP_TEXT.fullmatch(shown[0]) if shown else None
+
+
+def step(at: AppTest) -> int | None:
+    """The step shown (0-based), read from the page's "Step N of M": the place among the steps
+    this person gets, not the section's index. None when the page shows no step."""
+    match = _progress(at)
+    return None if match is None else int(match.group(1)) - 1
+
+
+def step_total(at: AppTest) -> int | None:
+    """M in "Step N of M": how many steps this person gets, as the page says."""
+    match = _progress(at)
+    return None if match is None else int(match.group(2))
 
 
 def section(at: AppTest) -> str | None:
-    """The name of the section shown, or None when the page shows no step."""
-    index = step(at)
-    return None if index is None else load_questionnaire().sections[index].section
+    """The name of the section shown (found by the step's title, the page's h1), or None when
+    the page shows no step."""
+    if step(at) is None:
+        return None
+    titles = [h.value for h in at.title]
+    found = [
+        s.section
+        for s in load_questionnaire().sections
+        if titles and titles[0] in (s.title, s.title_loved_one)
+    ]
+    assert found, f"step {step(at) + 1} shows {titles[:1]}, no section's title"
+    return found[0]
 
 
 def _item_keys(elements) -> list[str]:
@@ -147,7 +163,7 @@ def answer_step(
     """Answer every visible, unanswered question of this step (from ``answers``, else a calm
     default), run, and repeat while follow-ups appear. Stops at once if the page changes stage."""
     answers = answers or {}
-    start_stage, start_step = stage(at), step(at)
+    start_stage, start_section = stage(at), section(at)
     for _ in range(10):
         todo = [i for i in visible_items(at) if shown_value(at, i) is None and (defaults or i in answers)]
         if not todo:
@@ -156,7 +172,7 @@ def answer_step(
             _choose(at, item_id, answers[item_id] if item_id in answers else default_answer(item_id))
         at.run()
         assert not at.exception, at.exception
-        if (stage(at), step(at)) != (start_stage, start_step):
+        if (stage(at), section(at)) != (start_stage, start_section):
             return at
     raise AssertionError("follow-up questions kept appearing")
 

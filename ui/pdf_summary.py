@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 
 from ui import texts
-from ui.result_view import score_line
+from ui.result_view import level_words, next_steps, notices, reason_groups, score_lines
 
 # fpdf2's built-in fonts are Latin-1; these are the characters our wording uses beyond it.
 _ASCII = str.maketrans(
@@ -48,28 +48,32 @@ def build_pdf(result: dict, respondent: str, reference: str | None = None) -> by
     )
     para(texts.RESULT_DISCLAIMER)
     heading(texts.DISPOSITION_HEADLINE[result["disposition"]][respondent], 14)
+    reasons, also = reason_groups(result)
     heading(texts.RESULT_REASONS_TITLE)
-    for reason in result["reasons"]:
-        para(f"- {reason['text']}")
-    notices = [texts.FLAG_MESSAGES[f] for f in result["flags"] if f in texts.FLAG_MESSAGES]
-    if notices:
+    for reason in reasons:
+        para(f"- {reason}")
+    if also:
+        heading(texts.RESULT_ALSO_NOTED_TITLE, 11)
+        for finding in also:
+            para(f"- {finding}")
+    shown = notices(result, respondent)
+    if shown:
         heading(texts.RESULT_FLAGS_TITLE)
-        for notice in notices:
+        for notice in shown:
             para(f"- {notice}")
     heading(texts.RESULT_NEXT_TITLE)
-    for step in texts.NEXT_STEPS[result["disposition"]]:
+    for step in next_steps(result, respondent):
         para(f"- {step}")
     if result["domains"]:
         heading(texts.DOMAIN_CHART_TITLE)
         for name, label in texts.DOMAIN_LABELS.items():
             if name in result["domains"]:
-                level = result["domains"][name]["level"]
-                para(f"- {label}: {texts.LEVEL_WORDS.get(level, level)}")
-    if result["instruments"]:
+                para(f"- {label}: {level_words(result['domains'][name]['level'])}")
+    lines = score_lines(result)
+    if lines:
         heading(texts.RESULT_SCORES_TITLE)
-        for name, score in result["instruments"].items():
-            if name in texts.INSTRUMENT_MEANING:
-                para(f"- {score_line(name, score)}")
+        for line in lines:
+            para(f"- {line}")
     heading("Crisis help, any time")
     para(texts.CRISIS_FOOTER)
     return bytes(pdf.output())

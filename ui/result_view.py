@@ -1,17 +1,23 @@
-"""The result page: headline, reasons, a chart of the domains, scores, notices, next steps."""
+"""The result page: headline, reasons, a chart of the domains, scores, notices, next steps.
+
+What the page says is worked out by small pure functions (``reason_groups``, ``notices``,
+``next_steps``, ``score_line``), which the PDF summary shares, so the two never differ.
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from scoring.reason_text import ALSO_NOTED
 from ui import texts
+from ui.scores import score_text
 
 # How much each level calls for attention, 0 (none) to 3 (most), for the chart only.
 CONCERN = {
     "safety": {"none": 0, "elevated": 2, "urgent": 3},
     "withdrawal_medical": {"low": 0, "moderate": 1.5, "high": 3},
-    "relapse_risk": {"low": 0.5, "moderate": 1.5, "high": 3},
+    "relapse_risk": {"not_applicable": 0, "low": 0.5, "moderate": 1.5, "high": 3},
     "dual_diagnosis": {"absent": 0, "present": 2},
     "prior_care": {"none": 0, "some": 1, "recent_intensive": 2},
     "home_support": {"high": 0, "moderate": 1, "low": 2, "unsafe": 3},
@@ -26,13 +32,63 @@ CHART_DOMAINS = (
     "safety",
     "withdrawal_medical",
 )
+# The words scoring puts before an "also noted" finding; under their own heading they would
+# only repeat it.
+_ALSO_NOTED_PREFIX = ALSO_NOTED.split("{", 1)[0]
+
+
+def worded(entry: str | dict[str, str], respondent: str) -> str:
+    """A text of ui/texts.py in the respondent's words: a plain string serves both."""
+    return entry if isinstance(entry, str) else entry[respondent]
+
+
+def reason_groups(result: dict) -> tuple[list[str], list[str]]:
+    """(the reasons for the suggestion, the findings also noted), as the participant reads them."""
+    reasons, also = [], []
+    for reason in result["reasons"]:
+        if reason.get("also_noted"):
+            also.append(reason["text"].removeprefix(_ALSO_NOTED_PREFIX))
+        else:
+            reasons.append(reason["text"])
+    return reasons, also
+
+
+def flag_notices(result: dict, respondent: str) -> list[tuple[str, str]]:
+    """(flag, notice) for every flag that has one, in the respondent's words."""
+    return [
+        (flag, worded(texts.FLAG_MESSAGES[flag], respondent))
+        for flag in result["flags"]
+        if flag in texts.FLAG_MESSAGES
+    ]
+
+
+def notices(result: dict, respondent: str) -> list[str]:
+    """The notice for every flag that has one, in the respondent's words."""
+    return [notice for _, notice in flag_notices(result, respondent)]
+
+
+def next_steps(result: dict, respondent: str) -> list[str]:
+    """The next steps for the suggestion. Severe withdrawal is a medical emergency: its steps
+    lead with 911 or an emergency room, and 988 follows only when something else made the
+    screen urgent too."""
+    disposition = result["disposition"]
+    triggers = (result["domains"].get("safety") or {}).get("triggers") or []
+    if disposition != "urgent" or "severe_withdrawal" not in triggers:
+        return list(texts.NEXT_STEPS[disposition])
+    first = worded(texts.URGENT_MEDICAL_FIRST, respondent)
+    others = [trigger for trigger in triggers if trigger != "severe_withdrawal"]
+    return [first, *(texts.NEXT_STEPS["urgent"] if others else texts.URGENT_MEDICAL_THEN)]
+
+
+def level_words(level: str) -> str:
+    return texts.LEVEL_WORDS.get(level, level)
 
 
 def chart_rows(result: dict) -> list[tuple[str, str, float]]:
     """(domain label, level, concern 0-3) for each charted domain the result has."""
     domains = result["domains"]
     return [
-        (texts.DOMAIN_LABELS[name], domains[name]["level"], CONCERN[name][domains[name]["level"]])
+        (texts.DOMAIN_LABELS[name], domains[name]["level"], CONCERN[name].get(domains[name]["level"], 0))
         for name in CHART_DOMAINS
         if name in domains
     ]
@@ -47,7 +103,7 @@ def domain_chart(rows: list[tuple[str, str, float]]) -> go.Figure:
             x=[max(v, 0.15) for v in values],  # a sliver, so "none" still shows a bar
             y=names,
             orientation="h",
-            text=[texts.LEVEL_WORDS.get(level, level) for level in levels],
+            text=[level_words(level) for level in levels],
             textposition="outside",
             marker_color=[COLOURS[min(3, round(v))] for v in values],
             hoverinfo="skip",
@@ -66,27 +122,28 @@ def domain_chart(rows: list[tuple[str, str, float]]) -> go.Figure:
 
 def chart_in_words(rows: list[tuple[str, str, float]]) -> str:
     """The chart's text alternative: every bar's label and level, in the chart's order."""
-    levels = "; ".join(f"{label}: {texts.LEVEL_WORDS.get(level, level)}" for label, level, _ in rows)
+    levels = "; ".join(f"{label}: {level_words(level)}" for label, level, _ in rows)
     return f"{texts.DOMAIN_CHART_IN_WORDS} {levels}."
 
 
-def score_line(name: str, score: dict) -> str:
+def score_line(name: str, score: dict, unsure: bool = False) -> str:
+    """``unsure``: a family member answered "I don't know" to a safety question, which the C-SSRS
+    risk counts as not yes; its "none" must not read as reassurance beside the notice to ask."""
     title, meaning = texts.INSTRUMENT_MEANING[name]
-    if name == "taps1":
-        value = (
-            f"tobacco {score['tobacco']}, drugs {score['drugs']}, pills {score['rx']} (0 = never, 4 = daily)"
-        )
-    elif name == "cssrs":
-        value = texts.BAND_WORDS.get(score["risk"], score["risk"])
-    elif name == "bam":
-        value = (
-            f"use {score['use']} of 12, risk {score['risk']} of 24, protection {score['protective']} of 24"
-        )
-    elif name == "mspss":
-        value = f"{score['mean']} ({texts.BAND_WORDS[score['band']]})"
-    else:
-        value = f"{score['score']} ({texts.BAND_WORDS[score['band']]})"
+    value = score_text(name, score)
+    if unsure and name == "cssrs" and score.get("risk") == "none":
+        value = texts.CSSRS_NONE_KNOWN
     return f"**{title}:** {value}. {meaning}"
+
+
+def score_lines(result: dict) -> list[str]:
+    """A line for each instrument the result has (the BAM only when it was asked)."""
+    unsure = "ask_directly" in result["flags"]
+    return [
+        score_line(name, score, unsure)
+        for name, score in result["instruments"].items()
+        if name in texts.INSTRUMENT_MEANING
+    ]
 
 
 def render_result(result: dict, respondent: str) -> None:
@@ -96,18 +153,25 @@ def render_result(result: dict, respondent: str) -> None:
     st.caption(texts.RESULT_DISCLAIMER)
 
     with st.container(key="result-body"):  # its h2s are drawn smaller (ui/setup.py)
+        reasons, also = reason_groups(result)
         st.markdown(f"## {texts.RESULT_REASONS_TITLE}")
-        for reason in result["reasons"]:
-            st.markdown(f"- {reason['text']}")
+        for reason in reasons:
+            st.markdown(f"- {reason}")
+        if also:
+            with st.container(key="result-also-noted"):
+                st.markdown(f"### {texts.RESULT_ALSO_NOTED_TITLE}")
+                for finding in also:
+                    st.markdown(f"- {finding}")
 
-        notices = [texts.FLAG_MESSAGES[f] for f in result["flags"] if f in texts.FLAG_MESSAGES]
-        if notices:
+        shown = flag_notices(result, respondent)
+        if shown:
             st.markdown(f"## {texts.RESULT_FLAGS_TITLE}")
-            for notice in notices:
-                st.info(notice)
+            for flag, notice in shown:
+                with st.container(key=f"flag-{flag}"):  # a stable hook for automation
+                    st.info(notice)
 
         st.markdown(f"## {texts.RESULT_NEXT_TITLE}")
-        for step in texts.NEXT_STEPS[disposition]:
+        for step in next_steps(result, respondent):
             st.markdown(f"- {step}")
 
         rows = chart_rows(result)
@@ -119,8 +183,8 @@ def render_result(result: dict, respondent: str) -> None:
             with st.container(key="domain-chart-in-words"):
                 st.caption(chart_in_words(rows))
 
-        if result["instruments"]:
+        lines = score_lines(result)
+        if lines:
             st.markdown(f"## {texts.RESULT_SCORES_TITLE}")
-            for name, score in result["instruments"].items():
-                if name in texts.INSTRUMENT_MEANING:
-                    st.markdown(f"- {score_line(name, score)}")
+            for line in lines:
+                st.markdown(f"- {line}")

@@ -27,6 +27,7 @@ _CSS = """
 .st-key-screen-heading h1 { font-size: 2rem; }
 .st-key-result-headline h1 { font-size: 1.75rem; }
 .st-key-result-body h2 { font-size: 1.3rem; }
+.st-key-result-body h3 { font-size: 1.1rem; }
 .st-key-crisis-page h1 { font-size: 1.5rem; padding: 0 0 0.5rem 0; }
 @media (max-width: 640px) { .stMainBlockContainer h1 { font-size: 2.25rem; } }
 .stRadio [role="radiogroup"] label { padding: 0.2rem 0; }

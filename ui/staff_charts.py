@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from intake.insights import DOMAINS, GROUPS, BucketCount, WeekContact, WeekCount
+from scoring import load_questionnaire
 from scoring.domains import LEVELS
 from ui import staff_text as t
 from ui import texts
@@ -26,9 +27,17 @@ LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "plot_bgcolor": "white
 
 
 def funnel_steps(section_names: list[str]) -> list[tuple[str, str]]:
-    """(step, label) in the order a person goes through the screen."""
+    """(step, label) in the order a person goes through the screen. A section whose every
+    question has an "asked if" is reached only by some people (the relapse questions, by those
+    who drink, use or have had a problem): its label says so, so its dip is not read as drop-out."""
+    questionnaire = load_questionnaire()
+
+    def label(name: str) -> str:
+        some = all(item.asked_if is not None for item in questionnaire.section(name).items)
+        return f"Section: {name.replace('_', ' ')}" + (" (asked of some)" if some else "")
+
     steps = [("start", "Started")]
-    steps += [(f"section:{name}", f"Section: {name.replace('_', ' ')}") for name in section_names]
+    steps += [(f"section:{name}", label(name)) for name in section_names]
     steps += [("review", "Reviewed answers"), ("result", "Saw result"), ("submit", "Sent to intake")]
     return steps
 

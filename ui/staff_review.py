@@ -27,10 +27,11 @@ from intake.screens import (
 )
 from intake.settings import get_settings
 from intake.staff import StaffView, list_staff
-from scoring import load_questionnaire
-from scoring.fhir import code_of
+from scoring import RULES_VERSION, load_questionnaire
+from scoring.fhir import code_of, intro_of, title_of
 from ui import staff_text as t
 from ui import texts
+from ui.scores import score_text
 from ui.widgets import labels, wording
 
 FLASH = "staff-review-flash"
@@ -50,34 +51,9 @@ def show_flash() -> None:
 # --- The result -------------------------------------------------------------------------------
 
 
-def _band(value: object) -> str:
-    return texts.BAND_WORDS.get(str(value), str(value))
-
-
-def score_summary(name: str, score: dict[str, Any]) -> str:
-    """One instrument's score in a line (the participant result page explains them at length)."""
-    if name == "taps1":
-        return (
-            f"tobacco {score.get('tobacco')}, drugs {score.get('drugs')}, pills {score.get('rx')} "
-            f"(0 never … 4 daily); drug use {_band(score.get('drug_use', ''))}"
-        )
-    if name == "cssrs":
-        return f"risk {_band(score.get('risk'))}"
-    if name == "bam":
-        return (
-            f"use {score.get('use')} of 12, risk {score.get('risk')} of 24, "
-            f"protection {score.get('protective')} of 24"
-        )
-    if name == "mspss":
-        return f"mean {score.get('mean')} of 7 ({_band(score.get('band'))})"
-    if "score" in score:
-        return f"{score['score']} ({_band(score.get('band'))})"
-    return ", ".join(f"{k} {v}" for k, v in score.items())
-
-
 def scores_frame(result: dict[str, Any]) -> pd.DataFrame:
     rows = [
-        (texts.INSTRUMENT_MEANING.get(name, (name, ""))[0], score_summary(name, score or {}))
+        (texts.INSTRUMENT_MEANING.get(name, (name, ""))[0], score_text(name, score or {}))
         for name, score in (result.get("instruments") or {}).items()
     ]
     return pd.DataFrame(rows, columns=["Instrument", "Score and band"])
@@ -91,9 +67,40 @@ def domains_frame(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Domain", "Level"])
 
 
+def rules_version_note(stored: str | None) -> str | None:
+    """Said plainly when a screen was scored by other rules than today's: it is never re-scored
+    silently, so staff must know which rules its suggestion and flags come from."""
+    if stored == RULES_VERSION:
+        return None
+    scored = (
+        f"Scored with rules {stored}" if stored else "The rules version it was scored with is not recorded"
+    )
+    return f"{scored}; current rules are {RULES_VERSION}. Not re-scored."
+
+
+def flag_lines(flags: list[str]) -> list[str]:
+    """A line per flag: its label, then what it asks of intake and what the person was told."""
+    return [
+        f"**{t.ALL_FLAGS.get(flag, flag)}**" + (f": {t.FLAG_ACTIONS[flag]}" if flag in t.FLAG_ACTIONS else "")
+        for flag in flags
+    ]
+
+
+def reason_lines(result: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(reasons for the suggestion, findings also noted), each with its rule id."""
+    reasons: tuple[list[str], list[str]] = ([], [])
+    for reason in result.get("reasons") or []:
+        line = f"- {reason.get('text', '')} `{reason.get('rule', '')}`"
+        reasons[1 if reason.get("also_noted") else 0].append(line)
+    return reasons
+
+
 def render_result(detail: ScreenDetail) -> None:
     result = detail.result
     st.subheader("Result")
+    note = rules_version_note(detail.rules_version)
+    if note:
+        st.warning(note, icon=":material/history:")
     st.markdown(f"**Suggestion:** {t.DISPOSITIONS.get(detail.disposition, detail.disposition)}")
     if detail.partial:
         st.warning(
@@ -102,10 +109,18 @@ def render_result(detail: ScreenDetail) -> None:
             icon=":material/emergency:",
         )
     if detail.flags:
-        st.markdown("**Flags:** " + ", ".join(t.ALL_FLAGS.get(f, f) for f in detail.flags))
+        st.markdown("**Flags**")
+        with st.container(key="review-flags"):
+            for line in flag_lines(detail.flags):
+                st.markdown(f"- {line}")
+    reasons, also = reason_lines(result)
     st.markdown("**Reasons**")
-    for reason in result.get("reasons") or []:
-        st.markdown(f"- {reason.get('text', '')} `{reason.get('rule', '')}`")
+    for line in reasons:
+        st.markdown(line)
+    if also:
+        st.markdown("**Also noted** (not reasons for this suggestion)")
+        for line in also:
+            st.markdown(line)
     left, right = st.columns(2)
     with left:
         st.markdown("**Domain levels**")
@@ -139,9 +154,8 @@ def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str,
             codes = ", ".join(code_of(v) for v in (value if isinstance(value, list) else [value]))
             rows.append((question, _answer_text(item, value, respondent), codes, item.id))
         if rows:
-            loved_one = respondent == "loved_one"
-            title = section.title_loved_one if loved_one else section.title
-            intro = (section.intro_loved_one or section.intro) if loved_one else section.intro
+            title = title_of(section, respondent)
+            intro = intro_of(section, respondent)
             frame = pd.DataFrame(rows, columns=["Question", "Answer", "Code", "Item"])
             sections.append((title, intro or "", frame))
     unknown = [(k, json.dumps(v)) for k, v in answers.items() if k not in questionnaire.items]

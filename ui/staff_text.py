@@ -36,15 +36,53 @@ STATUSES = {
 RESPONDENTS = {"self": "Self", "loved_one": "Family member or friend"}
 FLAGS = {
     "adolescent": "Under 18",
+    "ask_directly": "Family member did not know a safety answer",
     "collateral_report": "Answered by a family member or friend",
     "crisis_resources": "Crisis resources given",
+    "home_safety": "Not safe at home",
+    "housing_need": "Housing need",
+    "moud_continuity": "On methadone or buprenorphine",
     "opioid_treatment_info": "Opioids: medication treatment info",
-    "overdose_risk": "Overdose in the last 90 days",
+    "overdose_risk": "Overdose risk: naloxone",
     "pregnancy_priority": "Pregnant: priority",
     "same_day_contact": "Same-day contact",
     "withdrawal_caution": "Withdrawal caution",
 }
-# Every flag the rules can raise has a label (a new flag shows its code until it gets one).
+# What each flag asks of intake, and what the participant was told (their result page and PDF).
+FLAG_ACTIONS = {
+    "adolescent": (
+        "Adolescent IOP (6+ hours a week) involves a parent or guardian. The instruments' cut-offs "
+        "were set for adults: read the scores as a rough guide."
+    ),
+    "ask_directly": (
+        'The family member answered "I don\'t know" to a suicide or harm-to-others question. Ask the '
+        "person directly. The family member was told how to ask, and that 988 advises worried family."
+    ),
+    "collateral_report": (
+        "Answered by a family member or friend. The cut-offs were validated for self-report: confirm "
+        "with the person."
+    ),
+    "crisis_resources": "Safety answers: 988 was given. Check safety at first contact.",
+    "home_safety": (
+        "Does not feel safe at home. Follow up on safety (call only where it is safe to). Given the "
+        "National Domestic Violence Hotline, 1-800-799-7233, text START to 88788."
+    ),
+    "housing_need": "Housing unstable or none. Given 211 for housing help; consider recovery housing.",
+    "moud_continuity": (
+        "On methadone or buprenorphine. Keep it going: coordinate with the prescriber, never require "
+        "a taper. Stopping suddenly is dangerous."
+    ),
+    "opioid_treatment_info": "Uses opioids. Told about buprenorphine and methadone; offer MOUD.",
+    "overdose_risk": (
+        'Overdose risk. Given naloxone information and "never use alone". Ask about any recent '
+        "overdose (see the overdose answer)."
+    ),
+    "pregnancy_priority": "Pregnant: see sooner. Told not to stop alcohol or pills suddenly without a doctor.",
+    "same_day_contact": "Contact the person the same day the screen came in.",
+    "withdrawal_caution": "Daily use: withdrawal possible. Told not to stop suddenly without medical advice.",
+}
+# Every flag the rules can raise has a label (a new flag shows its code until it gets one, and
+# tests/app/test_staff_review.py fails until it does).
 ALL_FLAGS = {flag: FLAGS.get(flag, flag) for flag in FLAG_RULES}
 ROLES = {"intake": "Intake", "admin": "Admin"}
 

@@ -126,44 +126,94 @@ CRISIS_TITLE = {
     "self": "Let's pause here. Your safety comes first.",
     "loved_one": "Let's pause here. Their safety comes first.",
 }
+# What the crisis page says, by what made the screen urgent: thoughts of suicide or of harming
+# others lead with 988; severe withdrawal is a medical emergency and leads with 911.
 CRISIS_BODY = {
-    "self": """
+    "safety": {
+        "self": """
 Your answer tells us you may not be safe right now. You do not have to finish this screen.
 
 **What to do now**
-- **If you are in danger right now, call 911** or go to the nearest emergency room.
 - **Call or text 988**, or chat at 988lifeline.org. It is free, private and open 24/7.
   Veterans: press 1. Spanish: press 2.
+- **If you are in danger right now, call 911** or go to the nearest emergency room.
 - Stay with someone you trust, or ask someone to come to you.
 - Move away from anything you could use to hurt yourself or anyone else.
-- Having a seizure, confusion, or seeing or hearing things after stopping alcohol or pills
-  is a medical emergency: call 911.
 
 **SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
 find treatment.
 """,
-    "loved_one": """
+        "loved_one": """
 Your answer tells us the person you care about may not be safe right now. You do not have to
 finish this screen.
 
 **What to do now**
-- **If they are in danger right now, call 911** or take them to the nearest emergency room.
 - **Call or text 988**, or chat at 988lifeline.org. They can talk with you about how to help,
   or talk with the person directly. Free, private, 24/7. Veterans: press 1. Spanish: press 2.
+- **If they are in danger right now, call 911** or take them to the nearest emergency room.
 - Stay with them if you can. Do not leave them alone if you think they may act.
 - Move anything they could use to hurt themselves or others out of reach.
-- A seizure, confusion, or seeing or hearing things after stopping alcohol or pills is a
-  medical emergency: call 911.
 
 **SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
 find treatment.
 """,
+    },
+    "medical": {
+        "self": """
+Your answer tells us you may have severe withdrawal. Seeing or hearing things, confusion or a
+seizure after stopping alcohol or pills is a medical emergency. You do not have to finish this
+screen.
+
+**What to do now**
+- **Call 911 now, or go to the nearest emergency room.** You need a doctor right away.
+- Do not drive yourself. Ask someone to stay with you until help comes.
+- Do not wait for it to pass, and do not take more alcohol or pills to stop it.
+- If you also have thoughts of ending your life, call or text **988**, or chat at
+  988lifeline.org. It is free and open 24/7.
+
+**SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
+find treatment.
+""",
+        "loved_one": """
+Your answer tells us the person you care about may have severe withdrawal. Seeing or hearing
+things, confusion or a seizure after stopping alcohol or pills is a medical emergency. You do
+not have to finish this screen.
+
+**What to do now**
+- **Call 911 now, or take them to the nearest emergency room.** They need a doctor right away.
+- Stay with them until help comes. Do not let them drive.
+- Do not wait for it to pass.
+- If they also have thoughts of ending their life, call or text **988** for advice, or chat at
+  988lifeline.org. It is free and open 24/7.
+
+**SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
+find treatment.
+""",
+    },
 }
 CRISIS_SEND = (
     "You can also send what you have answered so far to our intake team. They will treat it as "
     "urgent and try to call back the same day. This does not replace calling 988 or 911."
 )
 CRISIS_BACK = "I chose an answer by mistake. Go back."
+# Under a safety question a family member answered "I don't know" (keyed by item id).
+_ASK_ABOUT_SUICIDE = (
+    'It is OK not to know. You can ask them in plain words: "Are you thinking about killing '
+    'yourself?" Asking does not put the idea in their head. Listen, and do not judge. Call or '
+    "text 988 to learn how to ask and how to help. 988 helps worried family and friends too."
+)
+UNKNOWN_NOTES = {
+    "cssrs.1": _ASK_ABOUT_SUICIDE,
+    "cssrs.2": _ASK_ABOUT_SUICIDE,
+    "cssrs.6": _ASK_ABOUT_SUICIDE,
+    "safety.harm_others": (
+        'It is OK not to know. You can ask them calmly: "Are you having thoughts of hurting '
+        'someone?" Listen, and do not judge. For advice, call or text 988. If anyone is in '
+        "danger right now, call 911."
+    ),
+}
+# On the first step with questions added since a draft was saved.
+NEW_QUESTIONS = "We added a few questions since you saved. Please answer the new ones."
 
 DISPOSITION_HEADLINE = {
     "urgent": {
@@ -216,48 +266,133 @@ NEXT_STEPS = {
         "If things get harder, you can take this screen again.",
     ],
 }
+# Severe withdrawal is a medical emergency: its next steps lead with 911 or an emergency room.
+URGENT_MEDICAL_FIRST = {
+    "self": (
+        "Call 911 now, or go to the nearest emergency room. Severe withdrawal is a medical "
+        "emergency. It needs a doctor right away."
+    ),
+    "loved_one": (
+        "Call 911 now, or take them to the nearest emergency room. Severe withdrawal is a medical "
+        "emergency. It needs a doctor right away."
+    ),
+}
+# After that first step, when nothing but severe withdrawal made the screen urgent.
+URGENT_MEDICAL_THEN = [
+    "Do not wait for it to pass, and do not stay alone.",
+    "When it is safe, send your answers to intake below so they can call back the same day.",
+]
+# A plain string serves both respondents; a dict keyed by respondent where the words differ.
 FLAG_MESSAGES = {
     "crisis_resources": "Some answers touch on safety. Call or text 988 any time, day or night.",
     "same_day_contact": "Intake should contact you the same day you send this.",
-    "pregnancy_priority": (
-        "Pregnancy: programs often see pregnant people sooner. Do not stop alcohol or pills "
-        "suddenly without a doctor. Tell intake you are pregnant."
-    ),
+    "pregnancy_priority": {
+        "self": (
+            "Pregnancy: programs often see pregnant people sooner. Do not stop alcohol or pills "
+            "suddenly without a doctor. Tell intake you are pregnant."
+        ),
+        "loved_one": (
+            "Pregnancy: programs often see pregnant people sooner. They should not stop alcohol or "
+            "pills suddenly without a doctor. Tell intake they are pregnant."
+        ),
+    },
     "opioid_treatment_info": (
         "Opioids: medicines like buprenorphine or methadone cut the risk of overdose and help "
         "recovery. Ask intake about them. Keep naloxone (Narcan) close."
     ),
-    "overdose_risk": (
-        "A recent overdose raises the risk of another one. Keep naloxone (Narcan) nearby, do not "
-        "use alone, and tell intake about it."
+    "overdose_risk": {
+        "self": (
+            "Overdose: keep naloxone (Narcan) with you, and show people close to you where it is. "
+            "It can stop an opioid overdose. Most drugstores sell it with no prescription. Never "
+            "use alone. In an overdose, give naloxone and call 911. If you have had an overdose, "
+            "tell intake."
+        ),
+        "loved_one": (
+            "Overdose: keep naloxone (Narcan) where you and they can reach it, and learn how to "
+            "use it. It can stop an opioid overdose. Most drugstores sell it with no prescription. "
+            "Ask them never to use alone. In an overdose, give naloxone and call 911. If they have "
+            "had an overdose, or you are not sure, tell intake."
+        ),
+    },
+    "moud_continuity": {
+        "self": (
+            "Keep taking your methadone or buprenorphine as prescribed. Stopping it suddenly is "
+            "dangerous: withdrawal comes back and the risk of overdose goes up. A program works "
+            "with the doctor who prescribes it. It will never make you taper off or stop."
+        ),
+        "loved_one": (
+            "They should keep taking their methadone or buprenorphine as prescribed. Stopping it "
+            "suddenly is dangerous: withdrawal comes back and the risk of overdose goes up. A "
+            "program works with the doctor who prescribes it. It will never make them taper off "
+            "or stop."
+        ),
+    },
+    "home_safety": {
+        "self": (
+            "You said you do not feel safe where you live. The National Domestic Violence Hotline "
+            "can help: call 1-800-799-7233, or text START to 88788. It is free, private and open "
+            "24/7. If you send your answers, intake staff will follow up with you about your "
+            "safety. If you are in danger right now, call 911."
+        ),
+        "loved_one": (
+            "Your answers say they do not feel safe where they live. The National Domestic "
+            "Violence Hotline can help you both: call 1-800-799-7233, or text START to 88788. It "
+            "is free, private and open 24/7. If you send your answers, intake staff will follow "
+            "up about their safety. If anyone is in danger right now, call 911."
+        ),
+    },
+    "housing_need": {
+        "self": (
+            "Housing: for help finding a safe place to live, call 211. It is free. It can point "
+            "you to shelters and housing programs near you. Tell intake too."
+        ),
+        "loved_one": (
+            "Housing: for help finding them a safe place to live, call 211. It is free. It can "
+            "point you to shelters and housing programs near them. Tell intake too."
+        ),
+    },
+    # Only a family member can answer "I don't know", so only they see this.
+    "ask_directly": (
+        "You did not know some answers about their safety. The best way to find out is to ask "
+        'them, calmly and plainly: "Are you thinking about killing yourself?" and "Are you '
+        'having thoughts of hurting someone?" Asking does not put the idea in their head. '
+        "Listen, and do not judge. Call or text 988 for advice: it helps family and friends who "
+        "are worried about someone, too. If they are in danger right now, call 911."
     ),
-    "withdrawal_caution": (
-        "Daily use can cause withdrawal when you stop. Do not stop suddenly on your own. Ask a "
-        "doctor or intake how to stop safely."
-    ),
+    "withdrawal_caution": {
+        "self": (
+            "Daily use can cause withdrawal when you stop. Do not stop suddenly on your own. Ask a "
+            "doctor or intake how to stop safely."
+        ),
+        "loved_one": (
+            "Daily use can cause withdrawal when they stop. They should not stop suddenly on their "
+            "own. A doctor or intake can help them stop safely."
+        ),
+    },
     "collateral_report": (
         "These answers came from a family member or friend. The questions were tested with people "
         "answering about themselves, so staff will check with the person too."
     ),
     "adolescent": (
         "For people under 18: teen IOP is at least 6 hours a week and includes a parent or "
-        "guardian. Intake will talk with you about that."
+        "guardian. The scores' cut-offs were set for adults, so read them as a rough guide. "
+        "Intake will talk with you about that."
     ),
 }
 INSTRUMENT_MEANING = {
-    "auditc": ("Alcohol use (AUDIT-C)", "How much and how often alcohol is used. Scores 0 to 12."),
+    "auditc": ("Alcohol use (AUDIT-C)", "How much and how often alcohol is used."),
     "taps1": (
         "Tobacco and drug use (TAPS-1)",
         "How often tobacco, drugs or pills not as prescribed were used.",
     ),
     "phq9": (
         "Depression (PHQ-9)",
-        "How often low mood and related problems came up in 2 weeks. Scores 0 to 27.",
+        "How often low mood and related problems came up in 2 weeks.",
     ),
-    "gad7": ("Anxiety (GAD-7)", "How often worry and nerves came up in 2 weeks. Scores 0 to 21."),
+    "gad7": ("Anxiety (GAD-7)", "How often worry and nerves came up in 2 weeks."),
     "pcptsd5": (
         "Stress after trauma (PC-PTSD-5)",
-        "Signs of stress after a very frightening event. Scores 0 to 5.",
+        "Signs of stress after a very frightening event.",
     ),
     "cssrs": (
         "Suicide risk (C-SSRS screen)",
@@ -266,9 +401,11 @@ INSTRUMENT_MEANING = {
     "bam": ("Recovery check (BAM)", "Recent use, risks and supports for recovery in the past 30 days."),
     "mspss": (
         "Support from others (MSPSS)",
-        "How much support comes from family, friends and someone special. 1 to 7.",
+        "How much support comes from family, friends and someone special.",
     ),
 }
+# The suicide-risk score when a family member did not know some safety answers.
+CSSRS_NONE_KNOWN = 'none known (some safety answers were "I don\'t know")'
 BAND_WORDS = {
     "positive": "above the cut-off",
     "negative": "below the cut-off",
@@ -305,8 +442,11 @@ LEVEL_WORDS = {
     "recent_intensive": "in the last 3 months",
     "some": "some in the past",
     "unsafe": "not safe",
+    "not_applicable": "does not apply",
 }
 RESULT_REASONS_TITLE = "Why we suggest this"
+# Findings that are not reasons for the suggestion above them (IOP signs under another one).
+RESULT_ALSO_NOTED_TITLE = "Also noted"
 RESULT_SCORES_TITLE = "Your scores"
 RESULT_FLAGS_TITLE = "Good to know"
 RESULT_NEXT_TITLE = "Next steps"

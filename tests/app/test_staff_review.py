@@ -3,18 +3,24 @@ only on request (audited), status changes, notes and assignment (audited), and t
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import timedelta
 
 import pytest
+from screen_builder import screen as build_screen
 from staff_support import freeze, make_staff, signed_in, texts_of
 from storage.factories import CONTACT, T0
+from storage.factories import result as factory_result
 
 from intake.audit import browse
 from intake.db import read_session, write_session
 from intake.screens import get_screen, notes, submit_screen
-from scoring import evaluate, load_questionnaire
+from scoring import RULES_VERSION, evaluate, load_questionnaire
+from scoring.contract import UNKNOWN
+from scoring.flags import FLAG_RULES
 from scoring.sample import random_screen
+from ui import staff_text
 from ui.widgets import labels, wording
 
 REVIEW = "pages/staff_review.py"
@@ -62,7 +68,12 @@ def audit(action: str) -> list:
 
 
 def table_text(at) -> str:
-    return "\n".join(t.value.to_csv(index=False) for t in at.table)
+    return "\n".join(table.value.to_csv(index=False) for table in at.table)
+
+
+def tables_of(at) -> list[dict]:
+    """Every row of every table on the page, as {column: value}."""
+    return [row for table in at.table for row in table.value.to_dict("records")]
 
 
 def test_review_shows_answers_as_worded_for_the_respondent_with_scores(screen, nurse):
@@ -164,3 +175,89 @@ def test_unknown_reference_says_so(database_env, nurse):
     at = open_review(nurse, "IOP-2222-2222")
     assert any("no screen with the reference IOP-2222-2222" in e.value for e in at.error)
     assert not at.table
+
+
+# --- revision 2: flags, also noted, "I don't know", the rules version ------------------------------
+
+
+_keys = itertools.count()
+
+
+def store(result: dict, answers: dict, respondent: str = "self") -> str:
+    with write_session() as session:
+        return submit_screen(
+            session,
+            submission_key=f"review-rev2-{next(_keys)}",
+            respondent=respondent,
+            answers=answers,
+            result=result,
+            consent_version="2026-11-26.1",
+            consented_at=T0 - timedelta(minutes=15),
+            contact=None,
+            submitted_at=T0,
+            now=T0,
+        )
+
+
+def store_scored(respondent: str = "self", **changes: object) -> tuple[str, dict]:
+    built = build_screen(respondent, **changes)
+    result = evaluate(built)
+    return store(result, built["answers"], respondent), result
+
+
+def test_every_flag_the_rules_raise_has_a_label_and_an_action():
+    """A new flag in scoring fails here until staff get words for it."""
+    for flag in FLAG_RULES:
+        assert flag in staff_text.FLAGS and staff_text.FLAGS[flag] != flag, f"no staff label for {flag}"
+        assert staff_text.FLAG_ACTIONS.get(flag), f"no staff notice line for {flag}"
+
+
+def test_each_flag_shows_its_label_and_what_intake_should_do(moving, nurse):
+    reference, result = store_scored(
+        recovery__history=True, withdrawal__moud=True, home__safe=False, home__housing="unstable"
+    )
+    wanted = ("home_safety", "housing_need", "moud_continuity", "overdose_risk")
+    assert set(wanted) <= set(result["flags"])
+    page = texts_of(open_review(nurse, reference))
+    for flag in result["flags"]:
+        assert f"**{staff_text.FLAGS[flag]}**: {staff_text.FLAG_ACTIONS[flag]}" in page
+    assert "1-800-799-7233" in page and "START to 88788" in page  # the hotline the person was given
+    assert "211" in page and "taper" in page
+    assert "Overdose in the last 90 days" not in page  # overdose_risk no longer means an overdose
+
+
+def test_also_noted_findings_are_listed_apart_with_their_rule(moving, nurse):
+    reference, result = store_scored(taps1__drugs=1, safety__overdose_90d=True)
+    assert result["disposition"] == "outpatient"
+    lines = [m.value for m in open_review(nurse, reference).markdown]
+    reason = next(r for r in result["reasons"] if not r.get("also_noted"))
+    also = next(r for r in result["reasons"] if r.get("also_noted"))
+    heading = next(i for i, line in enumerate(lines) if line.startswith("**Also noted**"))
+    assert lines.index(f"- {reason['text']} `{reason['rule']}`") < heading
+    assert lines.index(f"- {also['text']} `recent_overdose`") > heading
+
+
+def test_a_family_members_i_dont_know_is_shown_in_their_words(moving, nurse):
+    reference, result = store_scored("loved_one", cssrs__1=UNKNOWN, safety__harm_others=UNKNOWN)
+    assert "ask_directly" in result["flags"]
+    at = open_review(nurse, reference)
+    item = load_questionnaire().items["cssrs.1"]
+    rows = [row for row in tables_of(at) if row.get("Item") == "cssrs.1"]
+    assert rows and rows[0]["Answer"] == item.unknown_label == "I don't know"
+    assert rows[0]["Code"] == "unknown"
+    assert f"**{staff_text.FLAGS['ask_directly']}**" in texts_of(at)
+
+
+def test_a_screen_scored_by_older_rules_says_so_and_keeps_its_result(moving, nurse):
+    old = factory_result("iop", ("collateral_report",))
+    old["rules_version"] = "1.0.0"
+    reference = store(old, {"phq9.1": 2, "cssrs.1": False}, "loved_one")
+    page = texts_of(open_review(nurse, reference))
+    assert f"Scored with rules 1.0.0; current rules are {RULES_VERSION}. Not re-scored." in page
+    assert "**Suggestion:** IOP" in page and old["reasons"][0]["text"] in page
+
+
+def test_a_screen_scored_by_the_current_rules_has_no_version_note(screen, nurse):
+    reference, _, result = screen
+    assert result["rules_version"] == RULES_VERSION
+    assert "Not re-scored" not in texts_of(open_review(nurse, reference))

@@ -32,12 +32,14 @@ from collections import defaultdict
 
 import pytest
 import textstat
-from screens import home, prior_care
 
 from scoring import evaluate, load_questionnaire
+from scoring.contract import UNKNOWN
 from scoring.reason_text import TEMPLATES
 from scoring.sample import random_screen
+from tests.app.screen_builder import screen as built_screen
 from ui import texts
+from ui.result_view import reason_groups
 
 MAX_GRADE = 8.0
 SHORT_WORDS = 10
@@ -51,6 +53,7 @@ NAMES = (
     "Intensive Outpatient Program",
     "Suicide & Crisis Lifeline",
     "SAMHSA National Helpline",
+    "National Domestic Violence Hotline",
     "SAMHSA Helpline",
     "SAMHSA",
     "988lifeline.org",
@@ -163,24 +166,54 @@ def questionnaire_texts() -> list[tuple[str, str, str]]:
     return found
 
 
+# Situations random screens seldom reach, added by hand: an unsafe home on the way to IOP, and
+# the reasons revision 2 added (911 first for severe withdrawal, an unstable medical condition,
+# a recent overdose for IOP and as a finding under outpatient, an unsafe home with no other need).
+STEP_DOWN = {
+    "prior_care__most_intensive_12m": "php",
+    "prior_care__status": "discharged_30d",
+    "prior_care__episodes_lifetime": "1",
+}
+SEVERE_WITHDRAWAL = {
+    "auditc__1": 4,
+    "auditc__2": 2,
+    "withdrawal__daily_alcohol": True,
+    "withdrawal__current_symptoms": "severe",
+}
+MONTHLY_USE_AND_LOW_MOOD = {"taps1__drugs": 2, "phq9__1": 3, "phq9__2": 3, "phq9__3": 3, "phq9__4": 2}
+BY_HAND = (
+    {**STEP_DOWN, "home__safe": False},
+    {**STEP_DOWN, "home__housing": "none"},
+    {**STEP_DOWN, "home__safe": False, "home__housing": "none"},
+    SEVERE_WITHDRAWAL,
+    {**SEVERE_WITHDRAWAL, "cssrs__1": True, "cssrs__2": True, "cssrs__4": True},
+    {"medical__unstable": True},
+    {**MONTHLY_USE_AND_LOW_MOOD, "safety__overdose_90d": True},
+    {"taps1__drugs": 1, "safety__overdose_90d": True},
+    {"home__safe": False},
+    {"home__housing": "unstable"},
+)
+
+
 @functools.cache
 def reason_texts() -> list[tuple[str, str, str]]:
     """Every distinct reason that results of many random valid screens give, for both
     respondents: the templates as a participant reads them, details filled in."""
     rng = random.Random(20261126)
-    # Random screens seldom reach an unsafe home on the way to IOP: add those by hand.
-    step_down = prior_care(most_intensive="php", status="discharged_30d", episodes="1")
-    extra = [
-        home(step_down, safe=False),
-        home(step_down, housing="none"),
-        home(step_down, safe=False, housing="none"),
-    ]
+    by_hand = [built_screen(**changes) for changes in BY_HAND]
     seen: dict[str, str] = {}
-    for screen in extra + [random_screen(rng) for _ in range(SAMPLE_SCREENS)]:
+    for screen in by_hand + [random_screen(rng) for _ in range(SAMPLE_SCREENS)]:
         answers = screen["answers"]
-        for respondent in ("self", "loved_one"):
-            for reason in evaluate({"respondent": respondent, "answers": answers})["reasons"]:
-                seen.setdefault(reason["text"], f"reason {reason['rule']} ({respondent})")
+        # "I don't know" is a family member's answer only.
+        respondents = ("loved_one",) if UNKNOWN in answers.values() else ("self", "loved_one")
+        for respondent in respondents:
+            result = evaluate({"respondent": respondent, "answers": answers})
+            ordered = sorted(result["reasons"], key=lambda reason: bool(reason.get("also_noted")))
+            rules = [reason["rule"] for reason in ordered]
+            # As the result page and the PDF show them: also-noted findings under their heading.
+            reasons, also_noted = reason_groups(result)
+            for rule, text in zip(rules, reasons + also_noted, strict=True):
+                seen.setdefault(text, f"reason {rule} ({respondent})")
     return [("reason", name, text) for text, name in seen.items()]
 
 

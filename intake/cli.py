@@ -1,4 +1,4 @@
-"""``python -m intake``: staff accounts, import, export, purge and migrate against DATABASE_URL.
+"""``python -m intake``: staff accounts, import, export, purge, rescore and migrate against DATABASE_URL.
 
 Prints counts and references only: never answers or contact details (except into an export file).
 """
@@ -10,9 +10,12 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from intake.settings import ConfigError
+
+if TYPE_CHECKING:
+    from intake.rescore import Outcome
 
 OK, FAILED, REFUSED = 0, 1, 2
 
@@ -48,8 +51,27 @@ def _parser() -> argparse.ArgumentParser:
     purge = commands.add_parser("purge", help="delete screens and drafts past retention")
     purge.add_argument("--older-than", type=int, metavar="DAYS", help="default IOP_RETENTION_SUBMITTED_DAYS")
 
+    rescore = commands.add_parser(
+        "rescore", help="re-score stored screens with the current rules; the old result is kept"
+    )
+    # Exactly one of the two; default=[] lets argparse tell a missing REFERENCE from an empty one.
+    target = rescore.add_mutually_exclusive_group(required=True)
+    target.add_argument("references", nargs="*", default=[], metavar="REFERENCE")
+    target.add_argument(
+        "--all-before", type=_rules_version, metavar="VERSION", help="every screen scored by older rules"
+    )
+    rescore.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+
     commands.add_parser("migrate", help="bring the database schema up to date")
     return parser
+
+
+def _rules_version(text: str) -> str:
+    from intake.screens import rules_version_key
+
+    if rules_version_key(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rules version (write it like 1.0.0)")
+    return text
 
 
 def _read_password() -> str:
@@ -140,6 +162,45 @@ def _purge(args: argparse.Namespace) -> int:
     return OK
 
 
+def _rescore(args: argparse.Namespace) -> int:
+    from intake.rescore import CURRENT, NOT_RESCORED, RESCORED, rescore
+
+    report = rescore(None, args.references, all_before=args.all_before, dry_run=args.dry_run)
+    for version, count in sorted(report.unversioned.items()):
+        print(
+            f"{count} screens with rules version {version!r} left out: name them to re-score them",
+            file=sys.stderr,
+        )
+    done = "would be re-scored" if args.dry_run else "re-scored"
+    for outcome in report.outcomes:
+        line = _rescore_line(outcome, done)
+        print(line, file=sys.stderr if outcome.status == NOT_RESCORED else sys.stdout)
+    failed = report.count(NOT_RESCORED)
+    summary = (
+        f"{report.count(RESCORED)} {done}, {failed} could not be re-scored, "
+        f"{report.count(CURRENT)} already current"
+    )
+    print(("dry run, nothing changed: " if args.dry_run else "") + summary)
+    return REFUSED if failed else OK
+
+
+def _rescore_line(o: Outcome, done: str) -> str:
+    """One screen's outcome: codes the queue shows, and for a refusal item ids only (a message
+    could quote an answer)."""
+    from intake.rescore import CURRENT, RESCORED
+    from scoring import RULES_VERSION
+
+    if o.status == RESCORED:
+        return (
+            f"{o.reference}: {done} {o.from_version} -> {RULES_VERSION} "
+            f"({o.from_disposition} -> {o.to_disposition}, priority {o.from_priority} -> {o.to_priority})"
+        )
+    if o.status == CURRENT:
+        return f"{o.reference}: already scored with rules {RULES_VERSION}"
+    why = o.problem or f"its answers do not fit rules {RULES_VERSION} ({', '.join(o.items)})"
+    return f"{o.reference}: could not be re-scored, nothing changed: {why}"
+
+
 def _migrate(_args: argparse.Namespace) -> int:
     from intake.db import current_revision, get_engine
 
@@ -149,7 +210,14 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"staff": _staff, "import": _import, "export": _export, "purge": _purge, "migrate": _migrate}
+    handler = {
+        "staff": _staff,
+        "import": _import,
+        "export": _export,
+        "purge": _purge,
+        "rescore": _rescore,
+        "migrate": _migrate,
+    }
     try:
         return handler[args.command](args)
     except ConfigError as exc:

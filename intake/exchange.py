@@ -225,13 +225,17 @@ def _parse_time(value: Any, item: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _prepare_line(text: str, evaluate: Callable[[dict], dict], now: datetime) -> PreparedScreen:
+def _parse_line(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError:
         raise _Refused([{"item": "(line)", "message": "not valid JSON"}]) from None
     if not isinstance(data, dict):
         raise _Refused([{"item": "(line)", "message": "each line must be a JSON object"}])
+    return data
+
+
+def _prepare_line(data: dict[str, Any], evaluate: Callable[[dict], dict], now: datetime) -> PreparedScreen:
     unknown = sorted(set(data) - IMPORT_KEYS - EXPORT_ONLY_KEYS)
     if unknown:
         raise _Refused([{"item": k, "message": "unknown key"} for k in unknown])
@@ -260,7 +264,7 @@ def _prepare_line(text: str, evaluate: Callable[[dict], dict], now: datetime) ->
             raise
         raise _Refused(errors) from None
     return prepare_screen(
-        submission_key=str(data.get("submission_key") or f"import:{uuid.uuid4().hex}"),
+        submission_key=_key_of(data) or f"import:{uuid.uuid4().hex}",
         respondent=data["respondent"],
         answers=data["answers"],
         result=result,
@@ -288,7 +292,8 @@ def import_jsonl(
     now = clock.resolve(now)
     report = ImportReport()
     for chunk in _numbered_chunks(lines, batch_size):
-        prepared, problems = _prepare_chunk(chunk, evaluate, now)
+        prepared, problems, stored = _prepare_chunk(engine, chunk, evaluate, now)
+        report.duplicates += stored
         report.refused += len(problems)
         report.problems.extend(problems[: max(0, MAX_PROBLEMS_KEPT - len(report.problems))])
         if prepared:
@@ -323,17 +328,46 @@ def _numbered_chunks(lines: Iterable[str], size: int) -> Iterator[Chunk]:
 
 
 def _prepare_chunk(
-    chunk: Chunk, evaluate: Callable[[dict], dict], now: datetime
-) -> tuple[list[PreparedScreen], list[LineProblem]]:
+    engine: Engine | str | None, chunk: Chunk, evaluate: Callable[[dict], dict], now: datetime
+) -> tuple[list[PreparedScreen], list[LineProblem], int]:
+    """The chunk's new screens, scored; its bad lines; and how many lines were skipped because
+    their submission_key is already stored. Those are not scored at all: a screen already stored
+    keeps the result (and rules version) it was scored with, and a retried import of a file made
+    under older rules must not be refused for answers the current rules would ask differently."""
     prepared: list[PreparedScreen] = []
     problems: list[LineProblem] = []
+    parsed: list[tuple[int, dict[str, Any]]] = []
     for number, text in chunk:
         try:
-            prepared.append(_prepare_line(text, evaluate, now))
+            parsed.append((number, _parse_line(text)))
         except _Refused as refused:
-            errors = refused.errors
-            problems.append(LineProblem(number, [e["item"] for e in errors], [e["message"] for e in errors]))
-    return prepared, problems
+            problems.append(_problem(number, refused))
+    known = _stored_keys(engine, [_key_of(data) for _, data in parsed])
+    fresh = [(number, data) for number, data in parsed if _key_of(data) not in known]
+    for number, data in fresh:
+        try:
+            prepared.append(_prepare_line(data, evaluate, now))
+        except _Refused as refused:
+            problems.append(_problem(number, refused))
+    problems.sort(key=lambda p: p.line)
+    return prepared, problems, len(parsed) - len(fresh)
+
+
+def _problem(number: int, refused: _Refused) -> LineProblem:
+    return LineProblem(number, [e["item"] for e in refused.errors], [e["message"] for e in refused.errors])
+
+
+def _key_of(data: dict[str, Any]) -> str | None:
+    key = data.get("submission_key")
+    return str(key) if key else None
+
+
+def _stored_keys(engine: Engine | str | None, keys: list[str | None]) -> set[str]:
+    wanted = [k for k in keys if k is not None]
+    if not wanted:
+        return set()
+    with read_session(engine) as session:
+        return set(session.scalars(select(Screen.submission_key).where(Screen.submission_key.in_(wanted))))
 
 
 def _store(engine: Engine | str | None, batch: list[PreparedScreen], report: ImportReport) -> None:

@@ -144,8 +144,9 @@ class Screen(Base):
 
 
 class ScreenFlag(Base):
-    """One row per flag; priority and submitted_at are copied (they never change) so a flag filter
-    pages through its own index in queue order."""
+    """One row per flag; priority and submitted_at are copied so a flag filter pages through its
+    own index in queue order. Priority changes only when a screen is re-scored, which rewrites
+    the screen's flag rows in the same transaction (``intake.screens.replace_result``)."""
 
     __tablename__ = "screen_flags"
     __table_args__ = (Index("ix_screen_flags_queue", "flag", "priority", "submitted_at", "screen_id"),)
@@ -154,6 +155,21 @@ class ScreenFlag(Base):
     flag: Mapped[str] = mapped_column(String(40), primary_key=True)
     priority: Mapped[int] = mapped_column(SmallInteger)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScreenResult(Base):
+    """A result a screen no longer shows: kept when ``python -m intake rescore`` replaced it with
+    one from newer rules, so what staff saw before stays on record (and goes with the screen)."""
+
+    __tablename__ = "screen_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screen_id: Mapped[str] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"), index=True)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict] = mapped_column(Json)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who ran the re-score, as the audit log names actors ("cli", or a staff id).
+    replaced_by: Mapped[str] = mapped_column(String(64))
 
 
 class Contact(Base):

@@ -8,20 +8,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, insert, literal, select, tuple_, union_all
+from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake import audit, clock
 from intake.codes import new_reference, reference_bounds
 from intake.contact import ContactRequest
-from intake.models import RESPONDENTS, STATUSES, Contact, Note, Screen, ScreenFlag, Staff, StatusChange
+from intake.models import (
+    RESPONDENTS,
+    STATUSES,
+    Contact,
+    Note,
+    Screen,
+    ScreenFlag,
+    ScreenResult,
+    Staff,
+    StatusChange,
+)
 from intake.settings import get_settings
 
 PRIORITY = {"urgent": 0, "higher_level": 2, "iop": 3, "iop_with_supports": 4, "outpatient": 5}
 SAME_DAY_PRIORITY = 1
-# Instruments every complete result carries (spec section 7); a partial urgent screen lacks some.
-COMPLETE_INSTRUMENTS = ("auditc", "taps1", "phq9", "gad7", "pcptsd5", "cssrs", "bam", "mspss")
+# Instruments every complete result of rules 1.x carried (the BAM was then always asked); only
+# for results from before results said "partial" themselves (see ``is_partial``).
+RULES_1_INSTRUMENTS = ("auditc", "taps1", "phq9", "gad7", "pcptsd5", "cssrs", "bam", "mspss")
 WAITING = ("new", "in_review")
 OPEN = ("new", "in_review", "contacted", "scheduled")
 TRANSITIONS = {
@@ -66,9 +77,12 @@ class ScreenDetail(ScreenSummary):
     result: dict[str, Any]
     consent_version: str
     consented_at: datetime
+    # The rules that scored ``result`` (staff are told when they are older than today's).
     rules_version: str
     created_at: datetime
     has_contact: bool
+    # Results this screen showed before ``python -m intake rescore`` replaced them (kept, not shown).
+    earlier_results: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,14 @@ class StatusChangeView:
     at: datetime
 
 
+@dataclass(frozen=True)
+class EarlierResult:
+    rules_version: str
+    result: dict[str, Any]
+    replaced_at: datetime
+    replaced_by: str
+
+
 @dataclass
 class PreparedScreen:
     """The rows one screen becomes; shared by ``submit_screen`` and the bulk import."""
@@ -126,11 +148,38 @@ def priority_for(result: dict[str, Any]) -> int:
     return PRIORITY[disposition]
 
 
+def rules_version_key(version: str) -> tuple[int, ...] | None:
+    """A rules version as numbers to compare: "1.10.0" -> (1, 10, 0), newer than "1.9" -> (1, 9, 0)
+    (padded to three, so "2.0" equals "2.0.0"); None for anything else ("test-1" in tests)."""
+    parts = version.split(".")
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        return None
+    return tuple(int(part) for part in parts) + (0,) * (3 - len(parts))
+
+
 def is_partial(result: dict[str, Any]) -> bool:
+    """Whether the screen stopped early at an urgent answer. Since rules 2.0.0 the result says so
+    itself ("partial", decided by scoring from the answers it was given), and that is all this reads.
+    Results of rules 1.x lack the key. Stored ones are never re-read for it: the screens.partial
+    column was set when they were stored, and the queue, exports and review read that column. A
+    1.x-style result handed in here (a test's or a benchmark's hand-made one) is judged as it was
+    then: every complete 1.x result carried all eight instruments, the BAM included, so an urgent
+    one missing any was partial. That guess is wrong from 2.0.0 on (the BAM is left out when it was
+    not asked), so a result of those rules without the key is refused rather than guessed."""
     if "partial" in result:
         return bool(result["partial"])
+    version = rules_version_key(str(result.get("rules_version", "")))
+    if version is not None and version >= (2, 0, 0):
+        raise ValueError("result has no 'partial': store the result scoring.evaluate returns")
     instruments = result.get("instruments") or {}
-    return result["disposition"] == "urgent" and any(k not in instruments for k in COMPLETE_INSTRUMENTS)
+    return result["disposition"] == "urgent" and any(k not in instruments for k in RULES_1_INSTRUMENTS)
+
+
+def _flag_rows(screen_id: str, result: dict[str, Any], priority: int, submitted_at: datetime) -> list[dict]:
+    return [
+        dict(screen_id=screen_id, flag=f, priority=priority, submitted_at=submitted_at)
+        for f in sorted(set(result.get("flags", ())))
+    ]
 
 
 def prepare_screen(
@@ -176,11 +225,7 @@ def prepare_screen(
         assigned_to=None,
         first_contact_at=None,
     )
-    flags = [
-        dict(screen_id=screen_id, flag=f, priority=priority, submitted_at=submitted_at)
-        for f in sorted(set(result.get("flags", ())))
-    ]
-    prepared = PreparedScreen(screen, flags)
+    prepared = PreparedScreen(screen, _flag_rows(screen_id, result, priority, submitted_at))
     if contact is not None:
         c = contact if isinstance(contact, ContactRequest) else ContactRequest.model_validate(contact)
         prepared.contact = dict(screen_id=screen_id, created_at=now, **c.model_dump())
@@ -250,6 +295,47 @@ def submit_screen(
         )
         return reference
     raise RuntimeError("could not allocate a unique reference")
+
+
+def replace_result(
+    session: Session, screen: Screen, result: dict[str, Any], actor: Any, *, now: datetime | None = None
+) -> None:
+    """Show ``result`` (from ``scoring.evaluate``, newer rules) on a stored screen, keeping the one
+    it replaces in screen_results. Everything taken from a result changes together, in the
+    caller's transaction: result, disposition, priority, partial, rules version and flag rows (whose
+    copied priority the queue pages by). Only ``intake.rescore`` calls this: never on a read."""
+    if result.get("disposition") not in PRIORITY:
+        raise ValueError(f"result disposition must be one of {', '.join(PRIORITY)}")
+    partial = is_partial(result)
+    session.add(
+        ScreenResult(
+            screen_id=screen.id,
+            rules_version=screen.rules_version,
+            result=screen.result,
+            replaced_at=clock.resolve(now),
+            replaced_by=audit.actor_of(actor),
+        )
+    )
+    priority = priority_for(result)
+    screen.result = result
+    screen.disposition = result["disposition"]
+    screen.priority = priority
+    screen.partial = partial
+    screen.rules_version = str(result.get("rules_version", ""))
+    session.execute(delete(ScreenFlag).where(ScreenFlag.screen_id == screen.id))
+    flags = _flag_rows(screen.id, result, priority, screen.submitted_at)
+    if flags:
+        session.execute(insert(ScreenFlag.__table__), flags)
+    session.flush()
+
+
+def result_history(session: Session, reference: str) -> list[EarlierResult]:
+    """Results the screen showed before it was re-scored, oldest first."""
+    screen = _screen(session, reference)
+    rows = session.scalars(
+        select(ScreenResult).where(ScreenResult.screen_id == screen.id).order_by(ScreenResult.id)
+    )
+    return [EarlierResult(r.rules_version, r.result, r.replaced_at, r.replaced_by) for r in rows]
 
 
 def _reference_for_key(session: Session, submission_key: str) -> str | None:
@@ -455,6 +541,9 @@ def get_screen(
     screen_id, summary = pairs[0]
     screen = session.get(Screen, screen_id)
     has_contact = session.get(Contact, screen_id) is not None
+    earlier = session.scalar(
+        select(func.count()).select_from(ScreenResult).where(ScreenResult.screen_id == screen_id)
+    )
     if viewer is not None:
         audit.record(session, viewer, "screen_view", reference, at=now)
     return ScreenDetail(
@@ -466,6 +555,7 @@ def get_screen(
         rules_version=screen.rules_version,
         created_at=screen.created_at,
         has_contact=has_contact,
+        earlier_results=earlier or 0,
     )
 
 

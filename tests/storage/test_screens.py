@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from intake.db import read_session, write_session
 from intake.models import Screen, ScreenFlag
 from intake.screens import get_screen, overdue_urgent, queue_page, submit_screen
-from storage.factories import CONTACT, T0, result, submit
+from storage.factories import ANSWERS, CONTACT, T0, result, submit
 
 
 def test_a_retried_submit_is_stored_once_with_the_first_reference(engine):
@@ -44,7 +44,7 @@ def test_a_stored_screen_reads_back_whole(engine):
     assert screen.reference == ref
     assert screen.disposition == "urgent" and screen.priority == 0 and screen.partial
     assert screen.flags == ("crisis_resources", "same_day_contact")
-    assert screen.answers == {"phq9.1": 2, "cssrs.1": False}
+    assert screen.answers == ANSWERS
     assert screen.result["rules_version"] == screen.rules_version == "test-1"
     assert screen.status == "new" and screen.submitted_at == T0 and screen.has_contact
 

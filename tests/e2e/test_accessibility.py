@@ -33,7 +33,9 @@ MOOD_STEP = 5  # PHQ-9: item 9 above 0 raises safety to "elevated" (the 988 bann
 SAFETY_STEP = 8  # the C-SSRS screener: an intent answer stops the screen at the crisis page
 PHONE = {"width": 360, "height": 740}
 # The banner shows from the mood step on; nothing urgent, so the walk reaches the result.
-ELEVATED_ANSWERS = {**CALM_ANSWERS, "phq9.9": 1}
+# In recovery, so every step is shown (the relapse step is asked only of someone who drinks,
+# uses or has had a problem) and axe checks them all.
+ELEVATED_ANSWERS = {**CALM_ANSWERS, "phq9.9": 1, "recovery.history": True}
 URGENT_CLICKS = (("cssrs.1", True), ("cssrs.2", True), ("cssrs.4", True))
 
 

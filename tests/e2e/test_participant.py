@@ -210,7 +210,14 @@ def test_reload_keeps_the_answers(participant: Participant) -> None:
 
 def test_two_people_at_once_never_see_each_other(new_context, server_url: str, stored_screen) -> None:
     mine = {**IOP_ANSWERS, "about.age_band": "18_25", "about.sex_at_birth": "female", "about.pregnant": "no"}
-    theirs = {**CALM_ANSWERS, "about.age_band": "65_plus", "about.sex_at_birth": "male", "readiness.ruler": 2}
+    # In recovery, so both people get every step (the relapse step is asked of them both).
+    theirs = {
+        **CALM_ANSWERS,
+        "about.age_band": "65_plus",
+        "about.sex_at_birth": "male",
+        "recovery.history": True,
+        "readiness.ruler": 2,
+    }
     mine["readiness.ruler"] = 9
     people = [
         (Participant(new_context().new_page(), server_url, "self"), mine),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 
-from scoring.answers import Computed, NotAnswered, lenient, reader
+from scoring.answers import Computed, Get, NotAnswered, lenient, reader
 from scoring.domains import DOMAIN_RULES, urgent_triggers
 from scoring.flags import FLAG_RULES
 from scoring.instruments import INSTRUMENTS
@@ -28,34 +27,60 @@ def validate(screen: object, questionnaire: Questionnaire | None = None) -> Vali
     return check_screen(screen, questionnaire or load_questionnaire(), is_urgent=_is_urgent)
 
 
-def score(valid: ValidScreen) -> dict:
-    """Score an already validated screen."""
-    get = reader(valid.answers, valid.unanswered)
-    instruments, levels = Computed(), Computed()
-    for name, compute in INSTRUMENTS.items():
-        # On a screen stopped early, whatever needs an answer never reached is left out.
-        with contextlib.suppress(NotAnswered):
-            value = compute(get)
-            if value is not None:  # None: not asked (the BAM of someone with no substance use)
-                instruments[name] = value
-    for name, rule in DOMAIN_RULES.items():
-        with contextlib.suppress(NotAnswered):
-            levels[name] = rule(get, instruments, levels)
+# The phases of ``score``, one function each so that bench/scoring_throughput.py can time them.
+# On a screen stopped early, whatever needs an answer never reached raises NotAnswered and is
+# left out. A try statement, unlike contextlib.suppress, costs nothing when nothing is raised:
+# these loops run about 30 times per screen, and a complete screen never raises.
 
+
+def score_instruments(get: Get) -> Computed:
+    instruments = Computed()
+    for name, compute in INSTRUMENTS.items():
+        try:
+            value = compute(get)
+        except NotAnswered:
+            continue
+        if value is not None:  # None: not asked (the BAM of someone with no substance use)
+            instruments[name] = value
+    return instruments
+
+
+def domain_levels(get: Get, instruments: Computed) -> Computed:
+    levels = Computed()
+    for name, rule in DOMAIN_RULES.items():
+        try:
+            levels[name] = rule(get, instruments, levels)
+        except NotAnswered:
+            continue
+    return levels
+
+
+def raised_flags(get: Get, levels: Computed, respondent: str) -> list[str]:
     flags = []
     for flag, rule in FLAG_RULES.items():
         try:
-            if rule(get, levels, valid.respondent):
+            if rule(get, levels, respondent):
                 flags.append(flag)
         except NotAnswered:
             continue  # a flag whose answers were never reached (urgent stop) is left out
     flags.sort()
-    disposition, reasons = suggest(get, instruments, levels, valid.respondent, tuple(flags))
+    return flags
 
-    domains = {name: {"level": levels[name]} for name in DOMAIN_ORDER if name in levels}
+
+def build_result(
+    get: Get,
+    valid: ValidScreen,
+    instruments: Computed,
+    levels: Computed,
+    flags: list[str],
+    suggestion: tuple[str, list[dict]],
+) -> dict:
+    # Levels are computed in DOMAIN_RULES order, the order the result lists them in.
+    domains = {name: {"level": level} for name, level in levels.items()}
     if levels.get("safety") == "urgent":
         # Which kind of urgent: severe withdrawal sends people to 911 first, not 988.
         domains["safety"]["triggers"] = urgent_triggers(lenient(get))
+    disposition, reasons = suggestion
     return {
         "disposition": disposition,
         "domains": domains,
@@ -67,17 +92,14 @@ def score(valid: ValidScreen) -> dict:
     }
 
 
-DOMAIN_ORDER = (
-    "safety",
-    "withdrawal_medical",
-    "substance_use",
-    "mental_health",
-    "dual_diagnosis",
-    "relapse_risk",
-    "prior_care",
-    "home_support",
-    "practical",
-)
+def score(valid: ValidScreen) -> dict:
+    """Score an already validated screen."""
+    get = reader(valid.answers, valid.unanswered)
+    instruments = score_instruments(get)
+    levels = domain_levels(get, instruments)
+    flags = raised_flags(get, levels, valid.respondent)
+    suggestion = suggest(get, instruments, levels, valid.respondent, tuple(flags))
+    return build_result(get, valid, instruments, levels, flags, suggestion)
 
 
 def evaluate(screen: object, questionnaire: Questionnaire | None = None) -> dict:

@@ -108,7 +108,7 @@ def mspss(get: Get) -> dict:
         band = "high"
     result = {"mean": mean, "band": band}
     for name, ids in MSPSS_SUBSCALE_IDS.items():
-        result[name] = round(sum(values[item_id] for item_id in ids) / len(ids), 2)
+        result[name] = round(sum(map(values.__getitem__, ids)) / len(ids), 2)
     return result
 
 

@@ -170,69 +170,123 @@ def _rules(questionnaire: Questionnaire, respondent: str) -> tuple[_ItemRule, ..
 _ABSENT = object()
 
 
-@dataclass(frozen=True)
+def _value_kind(item: Item, respondent: str) -> tuple[type, frozenset | None] | None:
+    """The one type an item's values have and the values allowed (None: any of that type), so
+    that a whole screen can be checked in two passes in C; None when that cannot say it (a list
+    of codes; true, false or "unknown"): that item is checked with its own predicate. Never more
+    lenient than ``_value_checker``, whose verdict stands whenever the two differ."""
+    if item.type == "yes_no":
+        if item.unknown_label is not None and respondent == "loved_one":
+            return None
+        return bool, None
+    if item.type == "multi_choice":
+        return None
+    return (int if item.type == "scale" else str), frozenset(option.value for option in item.options)
+
+
+class _Layout(NamedTuple):
+    """What a complete, valid screen holds once the "asked if" outcomes are known."""
+
+    size: int
+    # The values of the items ``_value_kind`` describes, those with a set of values first; the
+    # exact type of each, and the allowed values of the first ones.
+    values: Callable[[Mapping[str, object]], tuple]
+    types: tuple[type, ...]
+    allowed: tuple[frozenset, ...]
+    one_by_one: tuple[tuple[str, Callable[[object], bool]], ...]
+
+
+_IN = frozenset.__contains__
+
+
 class _FastPlan:
-    """Checks a complete, valid screen mostly in C (set and itemgetter operations).
+    """Checks a complete, valid screen mostly in C (set, map and itemgetter operations).
 
     It only ever says "complete and valid" or "not sure"; on "not sure" the item-by-item
     loop below runs and writes the messages, so it is the one source of every verdict that
-    rejects. Always-asked items are checked in groups sharing a type and set of values.
+    rejects. Each distinct "asked if" condition is worked out once (the 16 BAM items and
+    relapse.recent_return share one); the outcomes give the exact set of ids a complete screen holds, and the values are
+    checked against each item's allowed types, then values.
     """
 
-    groups: tuple[tuple[Callable[[Mapping[str, object]], tuple], type, frozenset | None], ...]
-    conditional: tuple[tuple[str, Callable[[Mapping[str, object]], bool], Callable[[object], bool]], ...]
-    always_count: int
+    def __init__(self, questionnaire: Questionnaire, respondent: str):
+        conditions: dict[tuple, int] = {}
+        compiled = []
+        self._items: list[tuple[str, int | None, tuple | None, Callable[[object], bool]]] = []
+        for item, rule in zip(questionnaire.items.values(), _rules(questionnaire, respondent), strict=True):
+            index = None
+            if item.asked_if is not None:
+                key = (
+                    item.asked_if.behavior,
+                    tuple((c.item, c.op, type(c.value), c.value) for c in item.asked_if.clauses),
+                )
+                if key not in conditions:
+                    conditions[key] = len(compiled)
+                    compiled.append(rule.asked)
+                index = conditions[key]
+            self._items.append((item.id, index, _value_kind(item, respondent), rule.valid))
+        self._conditions = tuple(compiled)
+        # One layout per combination of outcomes met so far: a few hundred in practice, and
+        # never more than 2 ** len(conditions).
+        self._layouts: dict[tuple[bool, ...], _Layout] = {}
+
+    def _layout(self, outcomes: tuple[bool, ...]) -> _Layout:
+        size, with_values, typed_only, one_by_one = 0, [], [], []
+        for item_id, index, kind, is_valid in self._items:
+            if index is not None and not outcomes[index]:
+                continue
+            size += 1
+            if kind is None:
+                one_by_one.append((item_id, is_valid))
+            else:
+                (typed_only if kind[1] is None else with_values).append((item_id, kind))
+        checked = with_values + typed_only
+        keys = [item_id for item_id, _ in checked]
+        # itemgetter of one key returns the bare value; wrap it so the getter always gives a tuple.
+        values = (
+            operator.itemgetter(*keys)
+            if len(keys) > 1
+            else (lambda answers: tuple(map(answers.__getitem__, keys)))
+        )
+        layout = _Layout(
+            size=size,
+            values=values,
+            types=tuple(value_type for _, (value_type, _) in checked),
+            allowed=tuple(allowed for _, (_, allowed) in with_values),
+            one_by_one=tuple(one_by_one),
+        )
+        self._layouts[outcomes] = layout
+        return layout
 
     def accepts(self, answers: Mapping[str, object]) -> bool:
         try:
-            for getter, value_type, allowed in self.groups:
-                values = getter(answers)
-                if set(map(type, values)) != {value_type}:
-                    return False
-                if allowed is not None and not allowed.issuperset(values):
-                    return False
-        except (KeyError, TypeError):
-            return False
-        count = self.always_count
-        for item_id, asked_if, is_valid in self.conditional:
-            if asked_if(answers):
-                value = answers.get(item_id, _ABSENT)
-                if value is _ABSENT or not is_valid(value):
-                    return False
-                count += 1
-            elif item_id in answers:
+            # The conditions read answers not checked yet. That is safe: "yes" below requires
+            # every value valid, and with valid values these are the outcomes the item-by-item
+            # check works out. A comparison that raises on a bad value (a string > 0, or any
+            # object a Python caller passes) means only "not sure".
+            outcomes = tuple([asked(answers) for asked in self._conditions])
+            layout = self._layouts.get(outcomes) or self._layout(outcomes)
+            # Every id the layout names is read below (a missing one raises KeyError), so with the
+            # same number of answers the screen holds exactly those ids.
+            if len(answers) != layout.size:
                 return False
-        return len(answers) == count  # any unknown id makes the count differ
+            values = layout.values(answers)
+            # Types first, and exactly: True == 1 and an IntEnum equals its value, so only the
+            # type keeps them out; it also means every value reaching the second pass is hashable.
+            # That pass stops where ``allowed`` ends: the items after it are true or false.
+            if tuple(map(type, values)) != layout.types or not all(map(_IN, layout.allowed, values)):
+                return False
+            for item_id, is_valid in layout.one_by_one:
+                if not is_valid(answers[item_id]):
+                    return False
+        except Exception:  # see above: "not sure", and the careful check decides
+            return False
+        return True
 
 
 @functools.lru_cache(maxsize=16)
 def _fast_plan(questionnaire: Questionnaire, respondent: str) -> _FastPlan:
-    grouped: dict[tuple, list[str]] = {}
-    conditional = []
-    rules = {rule.id: rule for rule in _rules(questionnaire, respondent)}
-    for item in questionnaire.items.values():
-        # Items whose values a group check cannot express ("unknown" beside bools, exclusive
-        # codes) are checked one by one, with their own predicate.
-        one_by_one = item.type == "multi_choice" or (item.type == "yes_no" and item.unknown_label is not None)
-        if item.asked_if is not None or one_by_one:
-            rule = rules[item.id]
-            conditional.append((item.id, rule.asked or (lambda answers: True), rule.valid))
-        elif item.type == "yes_no":
-            grouped.setdefault((bool, None), []).append(item.id)
-        else:
-            value_type = int if item.type == "scale" else str
-            allowed = frozenset(option.value for option in item.options)
-            grouped.setdefault((value_type, allowed), []).append(item.id)
-    groups = []
-    for (value_type, allowed), ids in grouped.items():
-        # itemgetter of one key returns the bare value; wrap it so every getter gives a tuple.
-        getter = operator.itemgetter(*ids) if len(ids) > 1 else (lambda answers, key=ids[0]: (answers[key],))
-        groups.append((getter, value_type, allowed))
-    return _FastPlan(
-        groups=tuple(groups),
-        conditional=tuple(conditional),
-        always_count=sum(len(ids) for ids in grouped.values()),
-    )
+    return _FastPlan(questionnaire, respondent)
 
 
 def check_screen(

@@ -169,10 +169,12 @@ def _progress(wizard: ws.Wizard) -> None:
     st.progress(number / (len(steps) + 1), text=texts.STEP_LABEL.format(number=number, total=len(steps)))
 
 
-def _unknown_note(item: Item, value: object) -> None:
+def _unknown_note(item: Item, value: object, shown: set[str]) -> None:
     # A family member who does not know gets a calm word on how to find out (loved_one only:
-    # nobody else is offered "I don't know").
-    if value == UNKNOWN and item.id in texts.UNKNOWN_NOTES:
+    # nobody else is offered "I don't know"), once per step: the suicide questions share a note.
+    note = texts.UNKNOWN_NOTES.get(item.id)
+    if value == UNKNOWN and note is not None and note not in shown:
+        shown.add(note)
         st.info(texts.UNKNOWN_NOTES[item.id], icon=":material/forum:")
 
 
@@ -188,6 +190,7 @@ def render_step(wizard: ws.Wizard) -> None:
         with st.container(key="step-intro"):
             st.markdown(intro)
 
+    notes_shown: set[str] = set()
     for item in section.items:
         if not questionnaire.is_asked(item.id, wizard.answers):
             wizard.answers.pop(item.id, None)
@@ -200,7 +203,7 @@ def render_step(wizard: ws.Wizard) -> None:
                     st.error(texts.UNANSWERED, icon=":material/arrow_upward:")
             else:
                 wizard.answers[item.id] = value
-                _unknown_note(item, value)
+                _unknown_note(item, value, notes_shown)
         level = safety_so_far(wizard.answers)
         if level == "urgent":
             enter_crisis(wizard)

@@ -878,6 +878,9 @@ def test_a_family_member_may_answer_i_dont_know_and_is_told_how_to_ask() -> None
     assert "killing" in note[0].value and "988" in note[0].value
     assert not d.block(at, "q-cssrs.1").info, "a note under an answer that is not unknown"
     assert d.block(at, "crisis-banner") is not None, "an unknown on suicide raises safety"
+    # A second "I don't know" on suicide does not repeat the same note: it is said once a step.
+    d.set_answer(at, "cssrs.6", "unknown")
+    assert not d.block(at, "q-cssrs.6").info, "the suicide note repeated under cssrs.6"
     d.set_answer(at, "safety.harm_others", "unknown")
     harm_note = [n.value for n in d.block(at, "q-safety.harm_others").info]
     assert harm_note == [texts.UNKNOWN_NOTES["safety.harm_others"]] and "hurting" in harm_note[0]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from intake import audit, clock
+from intake.crypto import is_unreadable
 from intake.db import KeepChanges
 from intake.models import Staff, StaffSession
 from intake.passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -27,6 +29,8 @@ SIGN_IN_FAILED = (
     "That email, password and code do not match an active account. "
     f"After {LOCK_AFTER_FAILURES} failed tries an account is locked for {LOCK_FOR.seconds // 60} minutes."
 )
+# Core statements on the table: the counters change in SQL, never from a value read earlier.
+_staff = Staff.__table__
 
 
 class AuthFailed(KeepChanges, PermissionError):
@@ -38,6 +42,8 @@ class AuthFailed(KeepChanges, PermissionError):
 
 def _totp_step(secret: str, code: str, now: datetime) -> int | None:
     """The time step ``code`` belongs to (allowing one step of clock drift), or None."""
+    if is_unreadable(secret):
+        return None  # written under another key: this member cannot sign in until it is fixed
     code = "".join(code.split())
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
@@ -51,7 +57,11 @@ def authenticate(
     session: Session, email: str, password: str, totp_code: str, *, now: datetime | None = None
 ) -> StaffView:
     """The staff member, or AuthFailed with one message for every failure (unknown, disabled, locked,
-    wrong password or code) after comparable work. Run in ``write_session``."""
+    wrong password or code) after comparable work. Run in ``write_session``.
+
+    The row read first only decides what to try: the failure count, the lock and the TOTP step are
+    changed by conditional UPDATEs, so sign-ins at once (PostgreSQL runs them side by side) can
+    neither lose a failure nor both use one code."""
     now = clock.resolve(now)
     try:
         member = find(session, email)
@@ -74,28 +84,63 @@ def authenticate(
         audit.record(session, "system", "login_failed", target, at=now, reason="locked")
         raise AuthFailed()
     step = _totp_step(member.totp_secret, totp_code, now)
-    replayed = step is not None and member.totp_last_step is not None and step <= member.totp_last_step
-    if not password_ok or step is None or replayed:
-        _count_failure(session, member, now)
+    if not password_ok or step is None or not _accept_step(session, member.id, step, now):
+        _count_failure(session, member.id, now)
         raise AuthFailed()
-    member.failed_count, member.locked_until, member.totp_last_step = 0, None, step
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     if not member.totp_enrolled:
         member.totp_enrolled = True
         audit.record(session, member.id, "totp_enrolled", target, at=now)
     audit.record(session, member.id, "login", target, at=now)
-    return view(member)
+    return replace(view(member), locked_until=None)
 
 
-def _count_failure(session: Session, member: Staff, now: datetime) -> None:
-    member.failed_count += 1
-    target = f"staff:{member.id}"
+def _open(staff_id: int, now: datetime) -> ColumnElement[bool]:
+    """The member may sign in now: not disabled, not locked (as the row stands when it is written)."""
+    return and_(
+        _staff.c.id == staff_id,
+        _staff.c.disabled.is_(False),
+        or_(_staff.c.locked_until.is_(None), _staff.c.locked_until <= now),
+    )
+
+
+def _accept_step(session: Session, staff_id: int, step: int, now: datetime) -> bool:
+    """Use TOTP step ``step`` and clear the failures, if no sign-in has used this step or a later one.
+    Of two requests with one code, PostgreSQL makes the second wait for the first's row lock and
+    then re-checks the condition, so exactly one succeeds."""
+    accepted = session.execute(
+        update(_staff)
+        .where(
+            _open(staff_id, now),
+            or_(_staff.c.totp_last_step.is_(None), _staff.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step, failed_count=0, locked_until=None)
+    )
+    return accepted.rowcount == 1
+
+
+def _count_failure(session: Session, staff_id: int, now: datetime) -> None:
+    """Add one failure in the database, not in Python (concurrent failures each count); the one that
+    reaches LOCK_AFTER_FAILURES locks the account. A try that finds it locked meanwhile is not counted."""
+    target = f"staff:{staff_id}"
+    failures = session.execute(
+        update(_staff)
+        .where(_open(staff_id, now))
+        .values(failed_count=_staff.c.failed_count + 1)
+        .returning(_staff.c.failed_count)
+    ).scalar()
+    if failures is None:
+        audit.record(session, "system", "login_failed", target, at=now, reason="locked")
+        return
     audit.record(session, "system", "login_failed", target, at=now, reason="credentials")
-    if member.failed_count >= LOCK_AFTER_FAILURES:
-        member.failed_count, member.locked_until = 0, now + LOCK_FOR
+    if failures >= LOCK_AFTER_FAILURES:
+        # This transaction still holds the row lock taken by the UPDATE above: nobody else can
+        # count a sixth failure before the lock is in place.
+        session.execute(
+            update(_staff).where(_staff.c.id == staff_id).values(failed_count=0, locked_until=now + LOCK_FOR)
+        )
         audit.record(session, "system", "account_locked", target, at=now, minutes=LOCK_FOR.seconds // 60)
-    session.flush()
 
 
 def _hash(token: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from intake import clock
@@ -144,6 +144,7 @@ def load_draft(session: Session, code: str, client_key: str, *, now: datetime | 
     settings = get_settings()
     window = timedelta(minutes=settings.iop_resume_window_minutes)
     client = _hash(f"resume:{client_key}")
+    _serialise_client(session, client)
     count, oldest = session.execute(
         select(func.count(), func.min(ResumeAttempt.at)).where(
             ResumeAttempt.client_hash == client, ResumeAttempt.at > now - window
@@ -159,6 +160,26 @@ def load_draft(session: Session, code: str, client_key: str, *, now: datetime | 
         session.flush()
         raise DraftNotFound("No saved screen matches this code. Check it, or it may have expired.")
     return _view(code, draft)
+
+
+# The first key of PostgreSQL's two-key advisory locks: a namespace for resume-code clients, apart
+# from the single-key lock that migrations take. Any constant will do, the same in every process.
+RESUME_LOCK_SPACE = 0x2E5E
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
+
+
+def _serialise_client(session: Session, client: str) -> None:
+    """Make one client's tries take turns until this transaction ends, so a count and the failure
+    recorded after it cannot interleave with another try's. SQLite needs nothing: a write session
+    holds the database's write lock from BEGIN. On PostgreSQL, tries at once would all count the
+    same committed failures and all be let through; a transaction-scoped advisory lock on the
+    client lines them up (two clients whose keys collide merely take turns too). The count after
+    it sees the tries committed meanwhile because PostgreSQL's default READ COMMITTED gives each
+    statement a fresh snapshot (docs/deployment.md says to keep it)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int(client[:8], 16) - 2**31  # a signed 32-bit integer, as the two-key form takes
+    session.execute(_ADVISORY_LOCK, {"space": RESUME_LOCK_SPACE, "key": key})
 
 
 def delete_draft(session: Session, code: str) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from intake import audit, clock
 from intake.codes import reference_search_prefix
+from intake.crypto import UNREADABLE_TEXT, is_unreadable
 from intake.db import read_session, write_session
 from intake.models import Screen
 from intake.screens import priority_for, replace_result, rules_version_key
@@ -111,6 +112,11 @@ def rescore_screen(
     if stored is not None and stored > rules_version_key(RULES_VERSION):
         # Scored by newer rules than this code knows (a rolled-back release): never step back.
         refused = Outcome(reference, NOT_RESCORED, **before, problem="scored by newer rules")
+        return _refused(session, refused, actor, dry_run, now)
+    if is_unreadable(screen.answers) or is_unreadable(screen.result):
+        refused = Outcome(
+            reference, NOT_RESCORED, **before, problem=f"its answers or result {UNREADABLE_TEXT}"
+        )
         return _refused(session, refused, actor, dry_run, now)
     try:
         result = evaluate({"respondent": screen.respondent, "answers": screen.answers})

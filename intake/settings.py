@@ -9,12 +9,17 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/iop.db"
-DEV_KEY_FILE = Path("data") / "field.key"
+DEV_KEY_NAME = "field.key"
+MAKE_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 MIN_COOKIE_SECRET = 32
+NO_DEVELOPMENT_KEY = (
+    "IOP_FIELD_KEY must be set when DATABASE_URL is not a SQLite file: a development key is made "
+    f"only beside a SQLite database. Make one with {MAKE_KEY}"
+)
 
 
 class ConfigError(RuntimeError):
@@ -30,12 +35,14 @@ class Settings(BaseSettings):
     iop_field_key: SecretStr | None = None
     streamlit_server_cookie_secret: SecretStr | None = None
     iop_draft_ttl_days: int = Field(14, ge=1)
-    iop_retention_unsubmitted_days: int = Field(365, ge=1)
-    iop_retention_submitted_days: int = Field(2555, ge=1)
+    # At most a century (intake.retention.MAX_DAYS): further back than the year 1 cannot be dated.
+    iop_retention_unsubmitted_days: int = Field(365, ge=1, le=36_500)
+    iop_retention_submitted_days: int = Field(2555, ge=1, le=36_500)
     iop_urgent_wait_minutes: int = Field(30, ge=1)
     iop_resume_max_failures: int = Field(5, ge=1)
     iop_resume_window_minutes: int = Field(15, ge=1)
     iop_trusted_proxies: int = Field(0, ge=0, le=10)
+    _keys: list[bytes] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
@@ -45,9 +52,10 @@ class Settings(BaseSettings):
                     Fernet(key)
                 except ValueError:
                     raise ValueError(
-                        "IOP_FIELD_KEY is not a Fernet key (32 url-safe base64 bytes); make one with "
-                        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+                        f"IOP_FIELD_KEY is not a Fernet key (32 url-safe base64 bytes); make one with {MAKE_KEY}"
                     ) from None
+        if not self._given_keys() and not _is_sqlite(self.database_url):
+            raise ValueError(NO_DEVELOPMENT_KEY)
         if self.iop_env != "production":
             return self
         if not self.iop_field_key or not self.iop_field_key.get_secret_value().strip():
@@ -62,34 +70,101 @@ class Settings(BaseSettings):
             )
         return self
 
+    def _given_keys(self) -> list[str]:
+        return _split_keys(self.iop_field_key.get_secret_value()) if self.iop_field_key else []
+
     def field_keys(self) -> list[bytes]:
-        """Fernet keys, newest first (comma-separated in IOP_FIELD_KEY, to allow rotation)."""
-        if self.iop_field_key is not None:
-            return [k.encode() for k in _split_keys(self.iop_field_key.get_secret_value())]
-        return [_development_key()]
+        """Fernet keys, newest first (comma-separated in IOP_FIELD_KEY, to allow rotation); without
+        it, the development key beside the SQLite database (read once per Settings)."""
+        if self._keys is None:
+            given = self._given_keys()
+            self._keys = [k.encode() for k in given] or [_development_key(self.database_url)]
+        return self._keys
+
+    def development_key_file(self) -> Path:
+        return development_key_file(self.database_url)
 
 
 def _split_keys(value: str) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
-def _development_key() -> bytes:
-    """Read ./data/field.key, creating it once (mode 0600) so restarts can still decrypt."""
-    if DEV_KEY_FILE.exists():
-        return DEV_KEY_FILE.read_bytes().strip()
-    DEV_KEY_FILE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = DEV_KEY_FILE.with_name(f".field.key.{secrets.token_hex(8)}")
+def _is_sqlite(database_url: str) -> bool:
+    # By the scheme alone (sqlite:// or sqlite+driver://): settings load on pages that never
+    # import SQLAlchemy.
+    return database_url.split(":", 1)[0].split("+", 1)[0].strip().lower() == "sqlite"
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The database file of a SQLite DATABASE_URL, else None."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def development_key_file(database_url: str) -> Path:
+    """``field.key`` beside the SQLite database: the key belongs to that file, wherever the app or
+    the CLI is started from. There is none for any other database (it needs IOP_FIELD_KEY)."""
+    database = sqlite_path(database_url)
+    if database is None:
+        raise ConfigError(NO_DEVELOPMENT_KEY)
+    return database.absolute().parent / DEV_KEY_NAME
+
+
+def _development_key(database_url: str) -> bytes:
+    """Read the development key file, creating it once (mode 0600) so restarts can still decrypt;
+    but never while the database already holds data encrypted under some other key."""
+    key_file = development_key_file(database_url)
+    if not key_file.exists():
+        _refuse_if_encrypted_data(database_url, key_file)
+        _create_key_file(key_file)
+    return key_file.read_bytes().strip()
+
+
+def _refuse_if_encrypted_data(database_url: str, key_file: Path) -> None:
+    database = sqlite_path(database_url)
+    if database is None or not database.exists():
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from intake.crypto import encrypted_data_present
+
+    engine = create_engine(f"sqlite:///{database}", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            present = encrypted_data_present(conn)
+    finally:
+        engine.dispose()
+    if present:
+        raise ConfigError(
+            f"IOP_FIELD_KEY is not set and there is no key file at {key_file}, but the database "
+            f"{database.absolute()} already holds encrypted data that a new key could not read. Set "
+            "IOP_FIELD_KEY to the key it was written with, or put that key in the file (earlier "
+            "versions kept it in data/field.key under the folder the app or CLI was started from)."
+        )
+
+
+def _create_key_file(key_file: Path) -> None:
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = key_file.with_name(f".{DEV_KEY_NAME}.{secrets.token_hex(8)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(Fernet.generate_key())
     try:
         # link() fails if another process won the race; then both use the winner's key.
-        os.link(tmp, DEV_KEY_FILE)
+        os.link(tmp, key_file)
     except FileExistsError:
         pass
     finally:
         tmp.unlink()
-    return DEV_KEY_FILE.read_bytes().strip()
 
 
 @lru_cache(maxsize=1)

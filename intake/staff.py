@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from intake import audit, clock
+from intake.crypto import is_unreadable
 from intake.models import ROLES, Staff, StaffSession
 from intake.passwords import check_password, hash_password
 
@@ -35,6 +36,8 @@ class StaffView:
     disabled: bool
     locked_until: datetime | None
     created_at: datetime
+    # False when no key of IOP_FIELD_KEY decrypts the TOTP secret: listed, but they cannot sign in.
+    secret_readable: bool = True
 
     @property
     def is_admin(self) -> bool:
@@ -50,6 +53,7 @@ def view(member: Staff) -> StaffView:
         member.disabled,
         member.locked_until,
         member.created_at,
+        not is_unreadable(member.totp_secret),
     )
 
 

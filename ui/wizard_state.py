@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from intake import drafts, funnel
+from intake.crypto import is_unreadable
 from intake.db import write_session
 from scoring import load_questionnaire, safety_so_far
 from scoring.domains import urgent_triggers
@@ -324,4 +325,6 @@ def _resume(code_text: str, client: str) -> tuple[Wizard | None, str | None, boo
     except SQLAlchemyError:
         log.warning("draft load failed")
         return None, "We could not reach our records just now. Please try again in a minute.", False
+    if is_unreadable(view.answers):  # saved under a key the site no longer has (logged by intake.crypto)
+        return None, "This saved screen can no longer be opened. Please start a new one.", True
     return restore(view), None, False

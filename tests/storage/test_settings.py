@@ -57,7 +57,7 @@ def test_a_malformed_field_key_is_refused_by_name(settings_env):
 
 def test_development_makes_a_private_key_file_once_and_reuses_it(settings_env, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    settings_env(IOP_FIELD_KEY=None)
+    settings_env(IOP_FIELD_KEY=None, DATABASE_URL=None)  # ./data/iop.db: the key goes beside it
     first = get_settings().field_keys()
     key_file = tmp_path / "data" / "field.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600

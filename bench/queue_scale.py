@@ -10,7 +10,8 @@ Loading (once; cached under bench/out/ and reused by later runs):
   mostly open; older: closed) and four staff members for assignments. SQLite: insert_prepared
   in one write transaction per 10,000 screens. PostgreSQL: the same prepared rows by COPY, then
   VACUUM ANALYZE (what autovacuum would do after a backlog load). The one shortcut besides
-  scoring: each template's JSON text is serialized once, not once per row.
+  scoring: each template's JSON text is serialized once, not once per row (and for COPY, its
+  sealed answers and result encrypted once: rows of one template share a token, of the same size).
   Caches: bench/out/queue_<size>.db (+ .json) and the PostgreSQL database iop_bench_<size>
   (iop_bench_1m for a million), marked complete in its COMMENT; --reload rebuilds them.
 
@@ -22,9 +23,18 @@ Measuring (a fresh child process per backend, so its peak RSS is the queries' an
   (VmHWM) before and after all queries: a query that loaded every row would show there at once.
   The SQLite loader alone gets a 512 MB page cache; the queries run with the app's settings.
 
+Reading sealed screens (answers and results are encrypted at rest): in the same child, what
+decrypts and what must not. The review page's read (intake.screens.get_screen, 50 screens spread
+over the table, each in its own read session, median of all calls); the insights page's domain
+levels over the last 365 days (plain columns, median of REPS); and a JSONL export of the
+one-week filter above (every row decrypted; median of REPS).
+
 Import: `python -m intake import --format jsonl FILE` of IMPORT_COUNT fresh random screens
 (validated and scored on the way in) into an empty migrated database, whole process, beside the
 same command on an empty file (the process start-up floor, median of 3).
+
+--tag SUFFIX names the cached databases queue_<size><SUFFIX>, so two checkouts (before and after
+a change) can keep theirs side by side and be measured in turn.
 """
 
 from __future__ import annotations
@@ -53,21 +63,37 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.fernet import Fernet  # noqa: E402
 
-# Before anything reads settings: development mode, a throwaway field key (nothing the queue
-# reads is encrypted), and never the checkout's ./data database.
+
+def _bench_key() -> str:
+    """The cached databases' field key, kept beside them: a later run must decrypt what an
+    earlier one sealed (and the app refuses to start with a key its data was not written with)."""
+    path = OUT / "bench_field.key"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Before anything reads settings: development mode, the benchmark's own field key (the answers
+# and results are sealed with it; nothing the queue reads is), never the checkout's ./data database.
 os.environ["IOP_ENV"] = "development"
-os.environ.setdefault("IOP_FIELD_KEY", Fernet.generate_key().decode())
+if not os.environ.get("IOP_FIELD_KEY"):
+    os.environ["IOP_FIELD_KEY"] = _bench_key()
 os.environ["DATABASE_URL"] = f"sqlite:///{OUT / 'unused.db'}"
 
 from sqlalchemy import event, select, text  # noqa: E402
 
+from intake import insights  # noqa: E402
 from intake.codes import ALPHABET, REFERENCE_PREFIX, group  # noqa: E402
+from intake.crypto import EncryptedJSON  # noqa: E402
 from intake.db import dispose_engine, get_engine, make_engine, read_session, write_session  # noqa: E402
 from intake.models import Screen, ScreenFlag  # noqa: E402
 from intake.screens import (  # noqa: E402
     OPEN,
     WAITING,
     QueueFilters,
+    get_screen,
     insert_prepared,
     overdue_urgent,
     prepare_screen,
@@ -82,6 +108,8 @@ PAGE_SIZE = 50
 BATCH = 10_000
 STAFF = 4
 URGENT_WAIT = timedelta(minutes=30)  # IOP_URGENT_WAIT_MINUTES default, for the expected count
+REVIEWS = 50  # screens opened for review per measurement, spread over the table
+TAG = ""  # --tag: a suffix for the cached databases' names
 
 
 def size_label(rows: int) -> str:
@@ -112,13 +140,15 @@ def make_templates(seed: int) -> list[tuple[str, dict, dict]]:
 
 
 class CachedJson:
-    """json.dumps, once per template object (rows share their template's answers and result)."""
+    """json.dumps, once per template object (rows share their template's answers and result); and
+    for COPY into sealed columns, the template's Fernet token, also made once."""
 
     def __init__(self, templates: list[tuple[str, dict, dict]]) -> None:
         self.text = {id(o): json.dumps(o) for _, answers, result in templates for o in (answers, result)}
         self.keep = templates  # the ids above stay valid while the objects live
 
         self.copy = {key: _copy_escape(value) for key, value in self.text.items()}
+        self.sealed: dict[int, str] = {}
 
     def __call__(self, value: object) -> str:
         cached = self.text.get(id(value))
@@ -127,6 +157,14 @@ class CachedJson:
     def copy_text(self, value: object) -> str:
         cached = self.copy.get(id(value))
         return cached if cached is not None else _copy_escape(json.dumps(value))
+
+    def sealed_text(self, value: object, column_type: EncryptedJSON) -> str:
+        token = self.sealed.get(id(value))
+        if token is None:
+            token = column_type.process_bind_param(value, None)
+            if id(value) in self.text:
+                self.sealed[id(value)] = token
+        return token  # url-safe base64: nothing for COPY to escape
 
 
 def reference_for(index: int) -> str:
@@ -454,11 +492,13 @@ def _copy_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _copy_field(value: object, dumps: CachedJson) -> str:
+def _copy_field(value: object, dumps: CachedJson, column_type: object) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
+    if isinstance(column_type, EncryptedJSON):  # answers and result, sealed as the app seals them
+        return dumps.sealed_text(value, column_type)
     if isinstance(value, dict | list):
         return dumps.copy_text(value)
     if isinstance(value, datetime):
@@ -480,7 +520,11 @@ def _store_pg(url: str, dumps: CachedJson):
             with conn.cursor() as cur:
                 for table, rows_of in tables:
                     names = [c.name for c in table.columns]
-                    lines = ["\t".join([_copy_field(row[n], dumps) for n in names]) for row in rows_of(batch)]
+                    types = [c.type for c in table.columns]
+                    lines = [
+                        "\t".join([_copy_field(row[n], dumps, t) for n, t in zip(names, types, strict=True)])
+                        for row in rows_of(batch)
+                    ]
                     buffer = io.StringIO("\n".join(lines) + "\n")
                     cur.copy_expert(f"COPY {table.name} ({', '.join(names)}) FROM STDIN", buffer)
             conn.commit()
@@ -489,7 +533,7 @@ def _store_pg(url: str, dumps: CachedJson):
 
 
 def ensure_loaded(backend: str, rows: int, seed: int, reload: bool) -> dict:
-    label = size_label(rows)
+    label = size_label(rows) + TAG
     meta = None if reload else cached_meta(backend, label, rows, seed)
     if meta is not None:
         log(f"[{backend}] reusing the {rows:,}-screen database loaded {meta['loaded_at']}")
@@ -585,7 +629,63 @@ def measure(url: str, meta: dict, reps: int) -> dict:
             "problems": [] if len(late) == min(expected, 20) else [f"{len(late)} rows, {expected} expected"],
         }
     )
-    return {"results": results, "rss_before": rss_before, "rss_after": max_rss_mib()}
+    reads = measure_sealed(engine, meta, reps, now)
+    return {"results": results, "reads": reads, "rss_before": rss_before, "rss_after": max_rss_mib()}
+
+
+def measure_sealed(engine, meta: dict, reps: int, now: datetime) -> list[dict]:
+    """What decrypts (the review page's read, a JSONL export) and what must not (insights)."""
+    from intake.exchange import export_jsonl
+
+    rows = meta["rows"]
+    references = [reference_for(i) for i in range(0, rows, max(1, rows // REVIEWS))][:REVIEWS]
+    times = []
+    for _ in range(reps):
+        for reference in references:
+            t0 = time.perf_counter()
+            with read_session(engine) as session:
+                detail = get_screen(session, reference, now=now)
+            times.append(time.perf_counter() - t0)
+            assert (
+                detail is not None and detail.answers and detail.result["disposition"] == detail.disposition
+            )
+    reads = [
+        {
+            "name": "review page read (get_screen: answers and result)",
+            "screens": 1,
+            "ms": statistics.median(times),
+        }
+    ]
+
+    until = now.date()
+    since = until - timedelta(days=364)
+    times, counted = [], 0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        with read_session(engine) as session:
+            levels = insights.domain_levels(session, since, until)
+        times.append(time.perf_counter() - t0)
+        counted = sum(levels["dual_diagnosis"].values())
+    reads.append(
+        {"name": "insights: domain levels, last 365 days", "screens": counted, "ms": statistics.median(times)}
+    )
+
+    week = next(spec for spec in meta["filters"] if spec["name"].startswith("submitted in one week"))
+    times, exported = [], 0
+    for _ in range(reps):
+        out = io.StringIO()
+        t0 = time.perf_counter()
+        exported = export_jsonl(engine, out, filters=to_filters(week["filters"]), actor="bench")
+        times.append(time.perf_counter() - t0)
+    assert exported == week["expected"], (exported, week["expected"])
+    reads.append(
+        {
+            "name": "JSONL export, one week (every row decrypted)",
+            "screens": exported,
+            "ms": statistics.median(times),
+        }
+    )
+    return reads
 
 
 def measure_in_child(backend: str, url: str, meta: dict, reps: int) -> dict:
@@ -648,6 +748,45 @@ def time_import(backend: str, path: Path) -> float:
             conn.close()
 
 
+# --- migrating a cached database ----------------------------------------------------------------
+
+
+def time_migration(backend: str, label: str) -> tuple[float, int]:
+    """Seconds to migrate a copy of the cached database (loaded by an older checkout) to head,
+    with this checkout's migrations: the copy, not the cache, is changed and then deleted."""
+    import shutil
+
+    if backend == "sqlite":
+        copy = OUT / f"migrate_{secrets.token_hex(4)}.db"
+        shutil.copyfile(OUT / f"queue_{label}.db", copy)
+        url = f"sqlite:///{copy}"
+    else:
+        name = f"iop_bench_migrate_{secrets.token_hex(4)}"
+        conn = pg_connect(PG_ADMIN_URL)
+        conn.cursor().execute(f'CREATE DATABASE "{name}" TEMPLATE "iop_bench_{label}"')
+        conn.close()
+        url = pg_url(name)
+    engine = make_engine(url)
+    try:
+        with read_session(engine) as session:
+            rows = session.scalar(select(text("count(*)")).select_from(Screen))
+        log(f"[{backend}] migrating a copy of {rows:,} screens to head")
+        start = time.perf_counter()
+        from intake.db import migrate
+
+        migrate(engine)
+        return time.perf_counter() - start, rows
+    finally:
+        engine.dispose()
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        else:
+            conn = pg_connect(PG_ADMIN_URL)
+            conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.close()
+
+
 # --- the report ----------------------------------------------------------------------------------
 
 
@@ -700,6 +839,18 @@ def print_report(rows: int, reps: int, measured: dict, metas: dict, imports: dic
         print(f"Slowest page on {backend}: {row['name']} ({ms(worst)} ms).")
     if problems:
         print("Rows returned differ from the expected counts: " + "; ".join(problems))
+    print()
+    head, rule = "| read | screens |", "|---|---:|"
+    for backend in backends:
+        head += f" {backend} ms |"
+        rule += "---:|"
+    print(head)
+    print(rule)
+    for index, read in enumerate(measured[backends[0]]["reads"]):
+        line = f"| {read['name']} | {read['screens']:,} |"
+        for backend in backends:
+            line += f" {ms(measured[backend]['reads'][index]['ms'])} |"
+        print(line)
     if imports:
         print()
         print(
@@ -721,9 +872,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reload", action="store_true", help="rebuild the cached databases")
     parser.add_argument("--quick", action="store_true", help="20,000 screens, 3 reps, import 1,000")
+    parser.add_argument("--tag", default="", help="suffix for the cached databases' names")
+    parser.add_argument(
+        "--time-migration",
+        action="store_true",
+        help="time migrating a copy of each cached database to head (it must be at an older revision)",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: the child process
     parser.add_argument("--meta", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global TAG
+    TAG = args.tag
 
     if args.measure:
         print(json.dumps(measure(args.measure, json.loads(Path(args.meta).read_text()), args.reps)))
@@ -732,7 +891,12 @@ def main() -> None:
         args.rows, args.reps, args.import_count = 20_000, 3, 1_000
     OUT.mkdir(parents=True, exist_ok=True)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    label = size_label(args.rows)
+    label = size_label(args.rows) + TAG
+    if args.time_migration:
+        for backend in backends:
+            seconds, rows = time_migration(backend, label)
+            print(f"| {backend} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} |")
+        return
     metas, measured, imports = {}, {}, {}
     for backend in backends:
         metas[backend] = ensure_loaded(backend, args.rows, args.seed, args.reload)

@@ -7,9 +7,10 @@ read transaction tries to upgrade; reads use a plain deferred BEGIN and never ta
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,21 @@ def make_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     if not parsed.database or parsed.database == ":memory:":
         raise ConfigError("DATABASE_URL: SQLite needs a file path, e.g. sqlite:///./data/iop.db")
-    Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _create_private(Path(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file (empty is a valid SQLite database) readable by its owner only,
+    in a directory only its owner can enter: it holds health data, and whatever the umask,
+    SQLite gives the -wal and -shm files the database file's own mode. An existing file is left
+    as it is (docs/deployment.md says how to tighten one made by an older version)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -77,15 +88,30 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    """The process's engine for ``url`` (default DATABASE_URL), migrated to head on first use."""
+    """The process's engine for ``url`` (default DATABASE_URL), migrated to head and its field key
+    checked on first use."""
     url = normalize_url(url or get_settings().database_url)
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
             engine = make_engine(url)
-            migrate(engine)
+            _start(engine)
             _engines[url] = engine
         return engine
+
+
+def _start(engine: Engine) -> None:
+    """Migrate, then refuse (ConfigError naming IOP_FIELD_KEY) a field key that cannot read this
+    database: started with a wrong key, the process would write rows nobody can decrypt. Nothing
+    is cached on a refusal, so every later use refuses the same way."""
+    from intake.crypto import check_key
+
+    try:
+        migrate(engine)
+        check_key(engine)
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def dispose_engine(url: str) -> None:
@@ -177,3 +203,17 @@ def migrate(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
         command.upgrade(alembic_config(conn), "head")
+    if engine.dialect.name == "sqlite":
+        _truncate_wal(engine)
+
+
+def _truncate_wal(engine: Engine) -> None:
+    """Copy the WAL into the file and empty it: a migration that seals plain answers must not
+    leave their old pages in the WAL (the file's own free pages are zeroed by secure_delete).
+    Outside any transaction, as SQLite requires; a reader still holding old pages makes it a
+    partial checkpoint, which the next ones complete."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()

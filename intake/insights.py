@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Date, case, cast, extract, func, select
 from sqlalchemy.orm import Session
 
-from intake.models import Screen
+from intake.models import CHARTED_DOMAINS, Screen
 
-# The four domains the program watches most closely (stored in the result JSON).
-DOMAINS = ("relapse_risk", "dual_diagnosis", "prior_care", "home_support")
+# The four domains the program watches most closely. Their levels have plain columns: the
+# result itself is sealed, and nothing here decrypts.
+DOMAINS = CHARTED_DOMAINS
 # Buckets for time to first contact, as (upper bound in hours, label); the last is open-ended.
 CONTACT_BUCKETS = (
     (1, "within 1 hour"),
@@ -105,7 +106,7 @@ def screens_per_week(session: Session, since: date, until: date) -> list[WeekCou
 def domain_levels(session: Session, since: date, until: date) -> dict[str, dict[str, int]]:
     """Domain -> level -> number of screens, for the four domains in ``DOMAINS``. One scan: the
     four levels are grouped together (a few dozen combinations) and summed up here."""
-    levels = [Screen.result[("domains", name, "level")].as_string() for name in DOMAINS]
+    levels = [getattr(Screen, f"{name}_level") for name in DOMAINS]
     rows = session.execute(select(*levels, func.count()).where(*_range(since, until)).group_by(*levels))
     counts: dict[str, dict[str, int]] = {name: {} for name in DOMAINS}
     for row in rows:

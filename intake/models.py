@@ -37,6 +37,10 @@ STATUSES = (
 )
 ROLES = ("intake", "admin")
 BEST_TIMES = ("morning", "afternoon", "evening", "any")
+# The deferred group of a screen's sealed columns: ``undefer_group(SEALED)`` loads them at once.
+SEALED = "sealed"
+# Domains whose level insights charts: each has a plain ``<domain>_level`` column on screens.
+CHARTED_DOMAINS = ("relapse_risk", "dual_diagnosis", "prior_care", "home_support")
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id for the append-only log.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -128,8 +132,12 @@ class Screen(Base):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     respondent: Mapped[str] = mapped_column(String(16))
-    answers: Mapped[dict] = mapped_column(Json)
-    result: Mapped[dict] = mapped_column(Json)
+    # Sealed like contact details: suicide-risk and substance answers must not be readable from
+    # the database file or a backup. Only the review page, exports and rescore decrypt them; the
+    # queue, filters and insights read the plain columns below, copied from the result on insert.
+    # Deferred: loading a screen to change its status or add a note leaves them sealed.
+    answers: Mapped[dict] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
+    result: Mapped[dict] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
     disposition: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(SmallInteger)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -141,6 +149,12 @@ class Screen(Base):
     status: Mapped[str] = mapped_column(String(32), default="new")
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The levels of the domains insights charts (``CHARTED_DOMAINS``), NULL when the result has
+    # none (a screen stopped early at an urgent answer).
+    relapse_risk_level: Mapped[str | None] = mapped_column(String(32))
+    dual_diagnosis_level: Mapped[str | None] = mapped_column(String(32))
+    prior_care_level: Mapped[str | None] = mapped_column(String(32))
+    home_support_level: Mapped[str | None] = mapped_column(String(32))
 
 
 class ScreenFlag(Base):
@@ -166,7 +180,7 @@ class ScreenResult(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     screen_id: Mapped[str] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"), index=True)
     rules_version: Mapped[str] = mapped_column(String(64))
-    result: Mapped[dict] = mapped_column(Json)
+    result: Mapped[dict] = mapped_column(EncryptedJSON)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Who ran the re-score, as the audit log names actors ("cli", or a staff id).
     replaced_by: Mapped[str] = mapped_column(String(64))
@@ -260,3 +274,15 @@ class FunnelCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     step: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KeyCheck(Base):
+    """The fingerprint of the field key this database is written under (one row, never the key):
+    a process whose IOP_FIELD_KEY does not hold that key refuses to start (``intake.crypto``)."""
+
+    __tablename__ = "key_check"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

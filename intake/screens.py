@@ -10,13 +10,15 @@ from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer_group
 
 from intake import audit, clock
 from intake.codes import new_reference, reference_bounds
 from intake.contact import ContactRequest
 from intake.models import (
+    CHARTED_DOMAINS,
     RESPONDENTS,
+    SEALED,
     STATUSES,
     Contact,
     Note,
@@ -30,6 +32,7 @@ from intake.settings import get_settings
 
 PRIORITY = {"urgent": 0, "higher_level": 2, "iop": 3, "iop_with_supports": 4, "outpatient": 5}
 SAME_DAY_PRIORITY = 1
+LEVEL_LENGTH = 32  # the <domain>_level columns' width
 # Instruments every complete result of rules 1.x carried (the BAM was then always asked); only
 # for results from before results said "partial" themselves (see ``is_partial``).
 RULES_1_INSTRUMENTS = ("auditc", "taps1", "phq9", "gad7", "pcptsd5", "cssrs", "bam", "mspss")
@@ -175,6 +178,17 @@ def is_partial(result: dict[str, Any]) -> bool:
     return result["disposition"] == "urgent" and any(k not in instruments for k in RULES_1_INSTRUMENTS)
 
 
+def charted_levels(result: dict[str, Any]) -> dict[str, str | None]:
+    """The plain ``<domain>_level`` columns insights counts, copied from a result (which is sealed
+    and never read back for insights); None for a domain the result lacks."""
+    domains = result.get("domains") or {}
+    levels = {f"{name}_level": (domains.get(name) or {}).get("level") for name in CHARTED_DOMAINS}
+    for column, level in levels.items():
+        if level is not None and not (isinstance(level, str) and 1 <= len(level) <= LEVEL_LENGTH):
+            raise ValueError(f"result {column.removesuffix('_level')} level must be a short word")
+    return levels
+
+
 def _flag_rows(screen_id: str, result: dict[str, Any], priority: int, submitted_at: datetime) -> list[dict]:
     return [
         dict(screen_id=screen_id, flag=f, priority=priority, submitted_at=submitted_at)
@@ -224,6 +238,7 @@ def prepare_screen(
         status="new",
         assigned_to=None,
         first_contact_at=None,
+        **charted_levels(result),
     )
     prepared = PreparedScreen(screen, _flag_rows(screen_id, result, priority, submitted_at))
     if contact is not None:
@@ -302,8 +317,9 @@ def replace_result(
 ) -> None:
     """Show ``result`` (from ``scoring.evaluate``, newer rules) on a stored screen, keeping the one
     it replaces in screen_results. Everything taken from a result changes together, in the
-    caller's transaction: result, disposition, priority, partial, rules version and flag rows (whose
-    copied priority the queue pages by). Only ``intake.rescore`` calls this: never on a read."""
+    caller's transaction: result, disposition, priority, partial, rules version, domain levels and
+    flag rows (whose copied priority the queue pages by). Only ``intake.rescore`` calls this: never
+    on a read."""
     if result.get("disposition") not in PRIORITY:
         raise ValueError(f"result disposition must be one of {', '.join(PRIORITY)}")
     partial = is_partial(result)
@@ -322,6 +338,8 @@ def replace_result(
     screen.priority = priority
     screen.partial = partial
     screen.rules_version = str(result.get("rules_version", ""))
+    for column, level in charted_levels(result).items():
+        setattr(screen, column, level)
     session.execute(delete(ScreenFlag).where(ScreenFlag.screen_id == screen.id))
     flags = _flag_rows(screen.id, result, priority, screen.submitted_at)
     if flags:
@@ -539,7 +557,7 @@ def get_screen(
     if not pairs:
         return None
     screen_id, summary = pairs[0]
-    screen = session.get(Screen, screen_id)
+    screen = session.get(Screen, screen_id, options=[undefer_group(SEALED)])  # decrypted here
     has_contact = session.get(Contact, screen_id) is not None
     earlier = session.scalar(
         select(func.count()).select_from(ScreenResult).where(ScreenResult.screen_id == screen_id)

@@ -8,7 +8,6 @@ output are saved under the test's temporary folder, and the path is printed.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from .driver import CHROMIUM, LAUNCH_ARGS, Participant, streamlit_server
+from .driver import CHROMIUM, LAUNCH_ARGS, Participant, streamlit_server, unseal
 from .make_screenshots import OUT_DIR
 
 VIEWPORT = {"width": 1280, "height": 900}
@@ -70,7 +69,7 @@ def stored_screen(server_log: Path):
             contacts = conn.execute("SELECT COUNT(*) FROM contacts WHERE screen_id = ?", (row[0],)).fetchone()
         return {
             "respondent": row[1],
-            "answers": json.loads(row[2]),
+            "answers": unseal(row[2]),
             "disposition": row[3],
             "partial": bool(row[4]),
             "has_contact": contacts[0] > 0,

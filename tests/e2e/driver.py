@@ -9,6 +9,7 @@ websocket, then an idle page) instead of sleeping. Also here: starting a real
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from google.protobuf.message import DecodeError
 from playwright.sync_api import Locator, Page, WebSocket, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -165,17 +167,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# A throwaway field key for the servers these tests start (so none writes a key file beside its
+# database), drawn once per test process so a test can read what its server sealed.
+E2E_FIELD_KEY = Fernet.generate_key().decode()
+
+
+def unseal(token: str) -> object:
+    """A value the server stored encrypted (answers, results), read with the tests' key."""
+    return json.loads(Fernet(E2E_FIELD_KEY).decrypt(token.encode("ascii")))
+
+
 @contextmanager
 def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free port until the block ends; yields the base URL."""
-    from cryptography.fernet import Fernet
-
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "IOP_ENV": "development",
-        # A throwaway key, so the server never writes ./data/field.key into the checkout.
-        "IOP_FIELD_KEY": Fernet.generate_key().decode(),
+        "IOP_FIELD_KEY": E2E_FIELD_KEY,
     }
     env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
     with run_app(env, log_path) as base_url:

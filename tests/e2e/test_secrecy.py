@@ -31,6 +31,7 @@ from .driver import (
     key_class,
     run_app,
     streamlit_server,
+    unseal,
 )
 
 pytestmark = pytest.mark.e2e
@@ -119,7 +120,7 @@ def test_a_whole_screen_with_contact_leaves_no_identifier_or_answer_in_debug_log
             (reference,),
         ).fetchone()
     assert stored is not None, "the screen and its contact were not stored"
-    answers = json.loads(stored[0])
+    answers = unseal(stored[0])
     assert answers == full_answers(ANSWERS)
 
     log = log_path.read_text(errors="replace")

@@ -9,11 +9,12 @@ database; the audit log is read back with ``intake.audit.browse``.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from playwright.sync_api import Browser, expect
 from intake.audit import AuditFilters, AuditRow, browse
 from intake.auth import SIGN_IN_FAILED
 from intake.db import dispose_engine, read_session
+from intake.settings import get_settings
 from scoring import evaluate, load_questionnaire
 from scoring.sample import random_screen
 from ui import staff_text, texts
@@ -99,7 +101,8 @@ class Workspace:
         return self.references[URGENT]
 
     def audit(self, **filters) -> list[AuditRow]:
-        with read_session(self.server.database_url) as session:
+        # Read with the server's own field key: the database refuses any other (its fingerprint).
+        with server_key(self.server), read_session(self.server.database_url) as session:
             return browse(session, AuditFilters(**filters), page_size=500).rows
 
     def staff_id(self, account: Account) -> int:
@@ -107,6 +110,22 @@ class Workspace:
         with closing(sqlite3.connect(f"file:{self.server.database}?mode=ro", uri=True)) as conn:
             (staff_id,) = conn.execute("SELECT id FROM staff WHERE email = ?", (account.email,)).fetchone()
         return staff_id
+
+
+@contextmanager
+def server_key(server: StaffServer) -> Iterator[None]:
+    """This process's settings take the server's field key for the block."""
+    before = os.environ.get("IOP_FIELD_KEY")
+    os.environ["IOP_FIELD_KEY"] = server.field_key
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("IOP_FIELD_KEY", None)
+        else:
+            os.environ["IOP_FIELD_KEY"] = before
+        get_settings.cache_clear()
 
 
 def _start(folder: Path) -> Iterator[Workspace]:

@@ -1,4 +1,4 @@
-"""``python -m intake``: staff accounts, import, export, purge, rescore and migrate against DATABASE_URL.
+"""``python -m intake``: staff accounts, import, export, purge, rescore, rekey and migrate against DATABASE_URL.
 
 Prints counts and references only: never answers or contact details (except into an export file).
 """
@@ -10,11 +10,12 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from intake.settings import ConfigError
 
 if TYPE_CHECKING:
+    from intake.exchange import LineProblem
     from intake.rescore import Outcome
 
 OK, FAILED, REFUSED = 0, 1, 2
@@ -62,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     rescore.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
 
+    rekey = commands.add_parser(
+        "rekey", help="re-encrypt stored data under the newest key of IOP_FIELD_KEY (resumable)"
+    )
+    rekey.add_argument(
+        "--batch-size", type=_positive, default=500, metavar="ROWS", help="rows per transaction"
+    )
+    rekey.add_argument(
+        "--max-batches", type=_positive, metavar="N", help="stop after N batches; run again to carry on"
+    )
+
     commands.add_parser("migrate", help="bring the database schema up to date")
     return parser
 
@@ -72,6 +83,16 @@ def _rules_version(text: str) -> str:
     if rules_version_key(text) is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a rules version (write it like 1.0.0)")
     return text
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1,000,000")
+    return value
 
 
 def _read_password() -> str:
@@ -115,6 +136,8 @@ def _staff(args: argparse.Namespace) -> int:
             else:
                 for m in staff.list_staff(session):
                     state = "disabled" if m.disabled else ("enrolled" if m.totp_enrolled else "not enrolled")
+                    if not m.secret_readable:
+                        state += ", TOTP secret cannot be read with this key"
                     print(f"{m.email}\t{m.role}\t{state}")
     except PasswordRejected as exc:
         print(f"Password refused: {exc}", file=sys.stderr)
@@ -126,17 +149,45 @@ def _staff(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    """Exit 0: every line stored or already stored; 2: some lines refused (the rest stored);
+    1: the run stopped early (the summary says where; running the same file again finishes it)."""
     from intake.exchange import import_jsonl
+    from scoring.strict_json import read_lines
 
-    stream: TextIO = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+    # Bytes, line by line: a line that is not UTF-8 is refused on its own, not the whole file.
+    try:
+        stream: BinaryIO = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"Cannot read {args.file}: {exc.strerror}; nothing imported", file=sys.stderr)
+        return FAILED
     with stream:
-        report = import_jsonl(None, stream)
+        report = import_jsonl(None, read_lines(stream))
     for problem in report.problems:
-        # Item ids only: a message could quote an answer.
-        print(f"line {problem.line}: refused ({', '.join(problem.items)})", file=sys.stderr)
+        print(_import_problem(problem), file=sys.stderr)
+    unlisted = report.refused - len(report.problems)
+    if unlisted > 0:
+        print(f"... and {unlisted} more refused lines not listed", file=sys.stderr)
     extra = f", {report.duplicates} already stored" if report.duplicates else ""
     print(f"{report.stored} stored, {report.refused} refused{extra}")
+    if report.failure is not None:
+        print(
+            f"Import stopped at line {report.failed_at_line}: {report.failure}. The lines before it "
+            "are dealt with; run the same file again to finish (stored lines are skipped).",
+            file=sys.stderr,
+        )
+    if not report.audited:
+        print("The audit entry of this import could not be written.", file=sys.stderr)
+    if report.failure is not None or not report.audited:
+        return FAILED
     return REFUSED if report.refused else OK
+
+
+def _import_problem(problem: LineProblem) -> str:
+    line = f"line {problem.line}: refused ({', '.join(problem.items)})"
+    # Item ids only, unless the message is the import's own: scoring's could quote an answer.
+    if problem.printable:
+        line += ": " + "; ".join(problem.messages)
+    return line
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -151,10 +202,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     from intake.db import write_session
-    from intake.retention import purge
+    from intake.retention import MAX_DAYS, purge
 
-    if args.older_than is not None and args.older_than < 1:
-        print("--older-than must be at least 1 day", file=sys.stderr)
+    if args.older_than is not None and not 1 <= args.older_than <= MAX_DAYS:
+        print(f"--older-than must be at least 1 day and at most {MAX_DAYS:,} (100 years)", file=sys.stderr)
         return REFUSED
     with write_session() as session:
         report = purge(session, older_than_days=args.older_than, actor="cli")
@@ -201,6 +252,30 @@ def _rescore_line(o: Outcome, done: str) -> str:
     return f"{o.reference}: could not be re-scored, nothing changed: {why}"
 
 
+def _rekey(args: argparse.Namespace) -> int:
+    from intake.rekey import rekey
+
+    try:
+        report = rekey(None, batch_size=args.batch_size, max_batches=args.max_batches)
+    except KeyboardInterrupt:
+        print("rekey interrupted: the batches done are kept; run it again to carry on", file=sys.stderr)
+        return FAILED
+    print(
+        f"{report.rewritten} rows re-encrypted under the newest key, {report.current} already under it, "
+        f"{report.unreadable} values no key of IOP_FIELD_KEY can read ({report.batches} batches)"
+    )
+    for table, count in sorted(report.unreadable_by_table.items()):
+        print(
+            f"{table}: {count} values cannot be read with any key of IOP_FIELD_KEY, left as they are",
+            file=sys.stderr,
+        )
+    if not report.complete:
+        print("stopped early: run it again to carry on; keep the old key in IOP_FIELD_KEY until it finishes")
+        return OK
+    print("complete: the database now records the newest key; older keys can be dropped from IOP_FIELD_KEY")
+    return FAILED if report.unreadable else OK
+
+
 def _migrate(_args: argparse.Namespace) -> int:
     from intake.db import current_revision, get_engine
 
@@ -216,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "purge": _purge,
         "rescore": _rescore,
+        "rekey": _rekey,
         "migrate": _migrate,
     }
     try:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, undefer_group
 
 from intake import audit, clock
 from intake.codes import new_reference
 from intake.contact import ContactRequest, problems_of
 from intake.db import read_session, write_session
-from intake.models import Contact, Screen
+from intake.models import SEALED, Contact, Screen
 from intake.screens import (
     PreparedScreen,
     QueueFilters,
@@ -26,10 +29,32 @@ from intake.screens import (
     prepare_screen,
     queue_page,
 )
+from scoring.strict_json import Refused as JsonRefused
+from scoring.strict_json import is_blank, parse, shown, too_long_message
 
 CHUNK = 2000
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A chunk of an import also ends at this much text, so a file of long lines cannot fill memory.
+CHUNK_BYTES = 8 << 20
+# The widths of screens.submission_key and screens.consent_version: checked before anything is
+# stored (SQLite would store a longer value, PostgreSQL refuses it mid-import).
+KEY_CHARS = 64
+CONSENT_CHARS = 32
+# A line without a submission_key gets "import:" and a SHA-256 digest of its content.
+DERIVED_KEY_PREFIX = "import:"
+# submitted_at and consented_at: from the year 2000 (nothing older was ever screened online here)
+# to now, allowing for clocks a few minutes apart; a screen from 2099 is a typo.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SKEW = timedelta(minutes=5)
+STORE_ATTEMPTS = 5
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection,
+# OWASP); "|" starts a DDE call in some. Tab, CR and every other control character are caught by
+# INVISIBLE below.
+FORMULA_STARTS = ("=", "+", "-", "@", "|")
+# Control (Cc) and format (Cf: zero-width, bidi marks, BOM) characters: a spreadsheet may drop
+# them or show nothing, so what counts is the first character after them.
+INVISIBLE = ("Cc", "Cf")
+# A phone number stored as "+" and digits is a number to a spreadsheet, not a formula: kept as is.
+PLAIN_PHONE = re.compile(r"\+[0-9]+")
 CONTACT_FIELDS = ("name", "phone", "email", "best_time", "voicemail_ok")
 IMPORT_KEYS = {
     "respondent",
@@ -43,12 +68,29 @@ IMPORT_KEYS = {
 # Keys an export writes that an import of the same file can ignore.
 EXPORT_ONLY_KEYS = {"reference", "result", "status", "created_at"}
 MAX_PROBLEMS_KEPT = 10_000
+MAX_ITEMS_LISTED = 50
 
 
 def escape_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell a spreadsheet could run as a formula, with a ``'`` put before it (shown as
+    text); every other value as it is."""
+    if isinstance(value, str) and _formula_like(value) and not PLAIN_PHONE.fullmatch(value):
         return "'" + value
     return value
+
+
+def _formula_like(text: str) -> bool:
+    """Judged as a spreadsheet would read it: after NFKC normalisation (fullwidth "＝" is "=") and
+    past leading blanks and invisible characters (a zero-width space before "=" hides nothing).
+    A cell that starts with a control or invisible character is escaped as well (OWASP: tab,
+    carriage return)."""
+    if not text:
+        return False
+    if unicodedata.category(text[0]) in INVISIBLE:
+        return True
+    normalised = unicodedata.normalize("NFKC", text)
+    visible = "".join(c for c in normalised if unicodedata.category(c) not in INVISIBLE).lstrip()
+    return visible.startswith(FORMULA_STARTS)
 
 
 def _iter_pages(session: Session, filters: QueueFilters | dict | None) -> Iterator[list[ScreenSummary]]:
@@ -105,7 +147,12 @@ def _write_jsonl(
     for rows in _iter_pages(session, filters):
         references = [r.reference for r in rows]
         screens = {
-            s.reference: s for s in session.scalars(select(Screen).where(Screen.reference.in_(references)))
+            s.reference: s
+            for s in session.scalars(
+                # The sealed answers and result, decrypted with the rest: an export is one of the
+                # few places that reads them.
+                select(Screen).options(undefer_group(SEALED)).where(Screen.reference.in_(references))
+            )
         }
         contacts = _contacts(session, references) if with_contact else {}
         for reference in references:
@@ -196,6 +243,10 @@ class LineProblem:
     line: int
     items: list[str]
     messages: list[str]
+    # True when the messages are the import's own (a key too long, a date in the future) and
+    # quote nothing from the line; scoring's and the contact check's can quote an answer or a
+    # phone number, so the command line prints only their item ids.
+    printable: bool = False
 
 
 @dataclass
@@ -204,11 +255,21 @@ class ImportReport:
     refused: int = 0
     duplicates: int = 0
     problems: list[LineProblem] = field(default_factory=list)
+    # Why the run stopped before the end (the database went away, the file could not be read),
+    # and the first line it did not deal with; None when it read every line.
+    failure: str | None = None
+    failed_at_line: int | None = None
+    audited: bool = False
 
 
 class _Refused(Exception):
-    def __init__(self, errors: list[dict[str, str]]) -> None:
+    def __init__(self, errors: list[dict[str, str]], *, printable: bool = True) -> None:
         self.errors = errors
+        self.printable = printable
+
+
+def _error(item: str, message: str) -> dict[str, str]:
+    return {"item": item, "message": message}
 
 
 def _default_evaluate() -> Callable[[dict], dict]:
@@ -217,68 +278,9 @@ def _default_evaluate() -> Callable[[dict], dict]:
     return evaluate
 
 
-def _parse_time(value: Any, item: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise _Refused([{"item": item, "message": "not an ISO 8601 date and time"}]) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _parse_line(text: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise _Refused([{"item": "(line)", "message": "not valid JSON"}]) from None
-    if not isinstance(data, dict):
-        raise _Refused([{"item": "(line)", "message": "each line must be a JSON object"}])
-    return data
-
-
-def _prepare_line(data: dict[str, Any], evaluate: Callable[[dict], dict], now: datetime) -> PreparedScreen:
-    unknown = sorted(set(data) - IMPORT_KEYS - EXPORT_ONLY_KEYS)
-    if unknown:
-        raise _Refused([{"item": k, "message": "unknown key"} for k in unknown])
-    if data.get("respondent") not in ("self", "loved_one"):
-        raise _Refused([{"item": "respondent", "message": "must be self or loved_one"}])
-    if not isinstance(data.get("answers"), dict):
-        raise _Refused([{"item": "answers", "message": "must be an object of item id to answer"}])
-    contact = data.get("contact")
-    if contact is not None:
-        if not isinstance(contact, dict):
-            raise _Refused([{"item": "contact", "message": "must be an object"}])
-        try:
-            contact = ContactRequest.model_validate(contact)
-        except ValidationError as exc:
-            problems = problems_of(exc).items()
-            raise _Refused([{"item": f"contact.{k}", "message": v} for k, v in problems]) from None
-    submitted_at = _parse_time(data["submitted_at"], "submitted_at") if data.get("submitted_at") else now
-    consented_at = (
-        _parse_time(data["consented_at"], "consented_at") if data.get("consented_at") else submitted_at
-    )
-    try:
-        result = evaluate({"respondent": data["respondent"], "answers": data["answers"]})
-    except Exception as exc:
-        errors = getattr(exc, "errors", None)
-        if not isinstance(errors, list):
-            raise
-        raise _Refused(errors) from None
-    return prepare_screen(
-        submission_key=_key_of(data) or f"import:{uuid.uuid4().hex}",
-        respondent=data["respondent"],
-        answers=data["answers"],
-        result=result,
-        consent_version=str(data.get("consent_version") or "import"),
-        consented_at=consented_at,
-        contact=contact,
-        submitted_at=submitted_at,
-        now=now,
-    )
-
-
 def import_jsonl(
     engine: Engine | str | None,
-    lines: Iterable[str],
+    lines: Iterable[bytes | str | None],
     *,
     batch_size: int = CHUNK,
     evaluate: Callable[[dict], dict] | None = None,
@@ -286,67 +288,124 @@ def import_jsonl(
     now: datetime | None = None,
 ) -> ImportReport:
     """Validate and score each line (``scoring.evaluate`` unless given) and store the good ones as
-    submitted screens, one transaction per batch. A bad line is reported by line number and item
-    ids, and nothing of it is stored. A line whose submission_key is already stored is skipped."""
+    submitted screens, one transaction per batch.
+
+    Per line, not all or nothing: every line is checked in full (strict JSON, every field, the
+    answers scored) before it is stored, and a bad line is refused by line number and item ids
+    with nothing of it stored, while the good lines are kept. All or nothing would have to hold a
+    whole file (a million screens) in one transaction or in memory; instead a run is repeatable:
+    a line whose submission_key is already stored is skipped ("already stored"), so the fixed
+    file runs again and stores exactly the lines refused before. A line without a submission_key
+    gets one derived from its content, so that holds for it too.
+
+    ``lines`` are bytes (``scoring.strict_json.read_lines``: None for a line past the size cap) or
+    text. Every run ends with an audit entry of its counts, a run that stopped early included
+    (``failure``: the database went away or the file could not be read part-way)."""
     evaluate = evaluate or _default_evaluate()
     now = clock.resolve(now)
     report = ImportReport()
-    for chunk in _numbered_chunks(lines, batch_size):
-        prepared, problems, stored = _prepare_chunk(engine, chunk, evaluate, now)
-        report.duplicates += stored
-        report.refused += len(problems)
-        report.problems.extend(problems[: max(0, MAX_PROBLEMS_KEPT - len(report.problems))])
-        if prepared:
-            _store(engine, prepared, report)
-    with write_session(engine) as session:
-        audit.record(
-            session,
-            actor,
-            "import",
-            None,
-            at=now,
-            stored=report.stored,
-            refused=report.refused,
-            duplicates=report.duplicates,
-        )
+    done_through = 0
+    try:
+        for chunk in _numbered_chunks(lines, batch_size):
+            _import_chunk(engine, chunk, evaluate, now, report)
+            done_through = chunk[-1][0]
+    except (SQLAlchemyError, OSError) as exc:
+        # Operational: the lines dealt with so far are committed, and a rerun skips them.
+        report.failure = _failure_of(exc)
+        report.failed_at_line = done_through + 1
+    except BaseException as exc:
+        # A bug or Ctrl-C: audit what happened, then let it surface as it is.
+        report.failure = type(exc).__name__
+        report.failed_at_line = done_through + 1
+        _audit_import(engine, actor, now, report)
+        raise
+    _audit_import(engine, actor, now, report)
     return report
 
 
-Chunk = list[tuple[int, str]]
+def _failure_of(exc: BaseException) -> str:
+    # The class name only: a database error's text holds the statement's parameters (answers).
+    if isinstance(exc, OSError):
+        return f"the file could not be read ({exc.strerror or type(exc).__name__})"
+    return f"a database error ({type(exc).__name__})"
 
 
-def _numbered_chunks(lines: Iterable[str], size: int) -> Iterator[Chunk]:
+def _audit_import(engine: Engine | str | None, actor: object, now: datetime, report: ImportReport) -> None:
+    detail: dict[str, Any] = dict(stored=report.stored, refused=report.refused, duplicates=report.duplicates)
+    if report.failure is not None:
+        detail.update(failed=report.failure, failed_at_line=report.failed_at_line)
+    try:
+        with write_session(engine) as session:
+            audit.record(session, actor, "import", None, at=now, **detail)
+    except SQLAlchemyError:
+        report.audited = False
+    else:
+        report.audited = True
+
+
+Chunk = list[tuple[int, bytes | str | None]]
+
+
+def _numbered_chunks(lines: Iterable[bytes | str | None], size: int) -> Iterator[Chunk]:
+    """Non-blank lines with their numbers, ``size`` lines or CHUNK_BYTES of text at a time
+    (whichever comes first), so a file of long lines cannot fill memory either."""
     chunk: Chunk = []
-    for number, text in enumerate(lines, start=1):
-        if text.strip():
-            chunk.append((number, text))
-        if len(chunk) >= size:
+    held = 0
+    for number, data in enumerate(lines, start=1):
+        if data is None or not is_blank(data):
+            chunk.append((number, data))
+            held += 0 if data is None else len(data)
+        if len(chunk) >= size or held >= CHUNK_BYTES:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
 
+def _import_chunk(
+    engine: Engine | str | None,
+    chunk: Chunk,
+    evaluate: Callable[[dict], dict],
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    prepared, problems, known = _prepare_chunk(engine, chunk, evaluate, now)
+    report.duplicates += known
+    report.refused += len(problems)
+    report.problems.extend(problems[: max(0, MAX_PROBLEMS_KEPT - len(report.problems))])
+    if prepared:
+        stored, duplicates, refused = _store(engine, prepared)
+        report.stored += stored
+        report.duplicates += duplicates
+        report.refused += len(refused)
+        report.problems.extend(refused[: max(0, MAX_PROBLEMS_KEPT - len(report.problems))])
+        report.problems.sort(key=lambda p: p.line)
+
+
+Numbered = list[tuple[int, PreparedScreen]]
+
+
 def _prepare_chunk(
     engine: Engine | str | None, chunk: Chunk, evaluate: Callable[[dict], dict], now: datetime
-) -> tuple[list[PreparedScreen], list[LineProblem], int]:
+) -> tuple[Numbered, list[LineProblem], int]:
     """The chunk's new screens, scored; its bad lines; and how many lines were skipped because
     their submission_key is already stored. Those are not scored at all: a screen already stored
     keeps the result (and rules version) it was scored with, and a retried import of a file made
     under older rules must not be refused for answers the current rules would ask differently."""
-    prepared: list[PreparedScreen] = []
+    prepared: Numbered = []
     problems: list[LineProblem] = []
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    for number, text in chunk:
+    parsed: list[tuple[int, str, dict[str, Any]]] = []
+    for number, data in chunk:
         try:
-            parsed.append((number, _parse_line(text)))
+            record = _parse_line(data)
+            parsed.append((number, _key_for(record), record))
         except _Refused as refused:
             problems.append(_problem(number, refused))
-    known = _stored_keys(engine, [_key_of(data) for _, data in parsed])
-    fresh = [(number, data) for number, data in parsed if _key_of(data) not in known]
-    for number, data in fresh:
+    known = _stored_keys(engine, [key for _, key, _ in parsed])
+    fresh = [(number, key, record) for number, key, record in parsed if key not in known]
+    for number, key, record in fresh:
         try:
-            prepared.append(_prepare_line(data, evaluate, now))
+            prepared.append((number, _prepare_line(record, key, evaluate, now)))
         except _Refused as refused:
             problems.append(_problem(number, refused))
     problems.sort(key=lambda p: p.line)
@@ -354,35 +413,209 @@ def _prepare_chunk(
 
 
 def _problem(number: int, refused: _Refused) -> LineProblem:
-    return LineProblem(number, [e["item"] for e in refused.errors], [e["message"] for e in refused.errors])
+    # A line of a megabyte of unknown ids has a hundred thousand errors; ten thousand such lines
+    # kept whole would fill memory, and the first few say enough.
+    errors = refused.errors[:MAX_ITEMS_LISTED]
+    more = len(refused.errors) - len(errors)
+    items = [shown(str(e["item"])) for e in errors] + ([f"and {more:,} more"] if more else [])
+    messages = [shown(str(e["message"]), limit=200) for e in errors]
+    return LineProblem(number, items, messages, refused.printable)
 
 
-def _key_of(data: dict[str, Any]) -> str | None:
-    key = data.get("submission_key")
-    return str(key) if key else None
+def _parse_line(data: bytes | str | None) -> dict[str, Any]:
+    if data is None:
+        raise _Refused([_error("(line)", too_long_message())])
+    try:
+        record = parse(data)
+    except JsonRefused as exc:
+        raise _Refused([_error(exc.item or "(line)", exc.message)]) from None
+    if not isinstance(record, dict):
+        raise _Refused([_error("(line)", "each line must be a JSON object")])
+    return record
 
 
-def _stored_keys(engine: Engine | str | None, keys: list[str | None]) -> set[str]:
-    wanted = [k for k in keys if k is not None]
-    if not wanted:
+def _text_problem(value: object, limit: int) -> str | None:
+    """Why ``value`` cannot be stored in a short text column, or None. Control characters (NUL
+    among them: PostgreSQL refuses it, SQLite stores it) and lone surrogates never can."""
+    if isinstance(value, str) and 1 <= len(value) <= limit and value.isprintable():
+        return None
+    return f"must be text of 1 to {limit} characters, without control characters"
+
+
+def _key_for(record: dict[str, Any]) -> str:
+    """The line's submission_key, checked; or, when it has none, one derived from its content,
+    so the same line imported twice is the same screen ("already stored" the second time)."""
+    key = record.get("submission_key")
+    if key is None:
+        content = {k: record[k] for k in sorted(IMPORT_KEYS - {"submission_key"}) if k in record}
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        return DERIVED_KEY_PREFIX + digest[: KEY_CHARS - len(DERIVED_KEY_PREFIX)]
+    problem = _text_problem(key, KEY_CHARS)
+    if problem is not None:
+        raise _Refused([_error("submission_key", problem)])
+    return key
+
+
+def _prepare_line(
+    record: dict[str, Any], key: str, evaluate: Callable[[dict], dict], now: datetime
+) -> PreparedScreen:
+    errors = _shape_errors(record)
+    submitted_at = _time(record, "submitted_at", now, errors)
+    consented_at = _time(record, "consented_at", now, errors)
+    consent_version = record.get("consent_version")
+    if consent_version is not None and (problem := _text_problem(consent_version, CONSENT_CHARS)):
+        errors.append(_error("consent_version", problem))
+    if errors:
+        raise _Refused(errors)
+    contact = _contact(record.get("contact"))
+    result = _scored(record, evaluate)
+    submitted_at = submitted_at or now
+    try:
+        return prepare_screen(
+            submission_key=key,
+            respondent=record["respondent"],
+            answers=record["answers"],
+            result=result,
+            consent_version=consent_version or "import",
+            consented_at=consented_at or submitted_at,
+            contact=contact,
+            submitted_at=submitted_at,
+            now=now,
+        )
+    except ValueError as exc:
+        # Unreachable past the checks above; kept so a new check there refuses one line, never the run.
+        raise _Refused([_error("(line)", str(exc))]) from None
+
+
+def _shape_errors(record: dict[str, Any]) -> list[dict[str, str]]:
+    errors = [_error(k, "unknown key") for k in sorted(set(record) - IMPORT_KEYS - EXPORT_ONLY_KEYS)]
+    if record.get("respondent") not in ("self", "loved_one"):
+        errors.append(_error("respondent", "must be self or loved_one"))
+    if not isinstance(record.get("answers"), dict):
+        errors.append(_error("answers", "must be an object of item id to answer"))
+    if record.get("contact") is not None and not isinstance(record["contact"], dict):
+        errors.append(_error("contact", "must be an object"))
+    return errors
+
+
+def _time(record: dict[str, Any], item: str, now: datetime, errors: list[dict[str, str]]) -> datetime | None:
+    """An ISO 8601 time (naive means UTC) from 2000 to now (a few minutes' clock difference
+    allowed), or None when absent; a problem goes into ``errors``."""
+    value = record.get(item)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        errors.append(_error(item, "must be an ISO 8601 date and time, as text"))
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        errors.append(_error(item, "not an ISO 8601 date and time"))
+        return None
+    if not EARLIEST <= parsed <= now + FUTURE_SKEW:
+        errors.append(_error(item, f"must be between {EARLIEST.date()} and now"))
+        return None
+    return parsed
+
+
+def _contact(contact: dict | None) -> ContactRequest | None:
+    if contact is None:
+        return None
+    try:
+        return ContactRequest.model_validate(contact)
+    except ValidationError as exc:
+        problems = problems_of(exc).items()
+        raise _Refused([_error(f"contact.{k}", v) for k, v in problems], printable=False) from None
+
+
+def _scored(record: dict[str, Any], evaluate: Callable[[dict], dict]) -> dict:
+    try:
+        return evaluate({"respondent": record["respondent"], "answers": record["answers"]})
+    except Exception as exc:
+        errors = getattr(exc, "errors", None)
+        if not isinstance(errors, list):
+            raise
+        raise _Refused(errors, printable=False) from None
+
+
+def _stored_keys(engine: Engine | str | None, keys: list[str]) -> set[str]:
+    if not keys:
         return set()
     with read_session(engine) as session:
-        return set(session.scalars(select(Screen.submission_key).where(Screen.submission_key.in_(wanted))))
+        return _known(session, keys)
 
 
-def _store(engine: Engine | str | None, batch: list[PreparedScreen], report: ImportReport) -> None:
+def _known(session: Session, keys: list[str]) -> set[str]:
+    return set(session.scalars(select(Screen.submission_key).where(Screen.submission_key.in_(keys))))
+
+
+def _store(engine: Engine | str | None, batch: Numbered) -> tuple[int, int, list[LineProblem]]:
+    """Store a batch in one transaction: (stored, already stored, refused by the database).
+
+    Another import may store some of the same keys between our look and our insert: SQLite
+    serialises writers, but PostgreSQL runs them side by side, and the insert then fails on the
+    unique submission_key once the other commits. The insert runs in a savepoint, so on that
+    failure the keys are looked up again (READ COMMITTED sees the other's rows now), the ones
+    found count as already stored, and the rest are inserted again."""
     with write_session(engine) as session:
-        keys = [p.screen["submission_key"] for p in batch]
-        known = set(session.scalars(select(Screen.submission_key).where(Screen.submission_key.in_(keys))))
-        fresh: dict[str, PreparedScreen] = {}
-        for p in batch:
-            if p.screen["submission_key"] not in known:
-                fresh.setdefault(p.screen["submission_key"], p)
-        report.duplicates += len(batch) - len(fresh)
-        _unique_references(session, list(fresh.values()))
-        if fresh:
-            insert_prepared(session, list(fresh.values()))
-        report.stored += len(fresh)
+        fresh, duplicates = _without_stored(session, batch)
+        for _ in range(STORE_ATTEMPTS):
+            if not fresh:
+                return 0, duplicates, []
+            _unique_references(session, [p for _, p in fresh])
+            try:
+                with session.begin_nested():
+                    insert_prepared(session, [p for _, p in fresh])
+            except IntegrityError:
+                fresh, more = _without_stored(session, fresh)
+                duplicates += more
+                continue
+            except (DBAPIError, ValueError):
+                break  # refused by the database for one line's data: find which, line by line
+            return len(fresh), duplicates, []
+        stored, more, refused = _store_each(session, fresh)
+        return stored, duplicates + more, refused
+
+
+def _without_stored(session: Session, batch: Numbered) -> tuple[Numbered, int]:
+    """The batch less keys already stored and repeats within it (the first line of a key wins)."""
+    known = _known(session, [p.screen["submission_key"] for _, p in batch]) if batch else set()
+    fresh: dict[str, tuple[int, PreparedScreen]] = {}
+    for number, p in batch:
+        key = p.screen["submission_key"]
+        if key not in known:
+            fresh.setdefault(key, (number, p))
+    return list(fresh.values()), len(batch) - len(fresh)
+
+
+def _store_each(session: Session, batch: Numbered) -> tuple[int, int, list[LineProblem]]:
+    """The slow path, only after the batch insert failed for a reason the checks did not foresee:
+    each line in its own savepoint, so one line the database refuses costs that line only."""
+    stored, duplicates, refused = 0, 0, []
+    for number, p in batch:
+        for _ in range(STORE_ATTEMPTS):
+            _unique_references(session, [p])
+            try:
+                with session.begin_nested():
+                    insert_prepared(session, [p])
+            except IntegrityError:
+                if _known(session, [p.screen["submission_key"]]):
+                    duplicates += 1
+                    break
+                continue  # the reference clashed with one stored since: draw again
+            except (DBAPIError, ValueError) as exc:
+                why = f"the database refused it ({type(getattr(exc, 'orig', exc)).__name__})"
+                refused.append(LineProblem(number, ["(line)"], [why], printable=True))
+                break
+            stored += 1
+            break
+        else:
+            refused.append(
+                LineProblem(number, ["(line)"], ["could not be stored: try again"], printable=True)
+            )
+    return stored, duplicates, refused
 
 
 def _unique_references(session: Session, batch: list[PreparedScreen]) -> None:

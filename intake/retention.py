@@ -14,6 +14,9 @@ from intake.models import Draft, ResumeAttempt, Screen, StaffSession
 from intake.settings import get_settings
 
 CHUNK = 1000
+# A century: any longer is surely a typo, and far enough past it the cut-off date falls before
+# the year 1, which Python cannot represent (an OverflowError, not a purge).
+MAX_DAYS = 36_500
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ def purge(
     now = clock.resolve(now)
     settings = get_settings()
     days = settings.iop_retention_submitted_days if older_than_days is None else older_than_days
-    if days < 1:
-        raise ValueError("older_than_days must be at least 1")
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"older_than_days must be from 1 to {MAX_DAYS:,}")
     screens = 0
     cutoff = now - timedelta(days=days)
     while True:

@@ -42,13 +42,19 @@ class ValidScreen:
         return bool(self.unanswered)
 
 
+SHOWN_CHARS = 80
+
+
 def _shown(value: object, text: Callable[[object], str] = repr) -> str:
     """A key or value as a message shows it. Never raises (str() of an int past 4,300 digits
-    does), and never empty: an empty key shows as '', so every error names something."""
+    does), never empty: an empty key shows as '', so every error names something; and at most
+    SHOWN_CHARS characters, so a megabyte answer is not echoed whole into every message."""
     try:
         shown = text(value)
     except ValueError:
         return f"<a {type(value).__name__} too long to show>"
+    if len(shown) > SHOWN_CHARS:
+        return shown[: SHOWN_CHARS - 1] + "…"
     return shown or repr(shown)
 
 

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from intake import cli
 from intake.db import head_revision, read_session, write_session
 from intake.screens import queue_page
@@ -112,7 +114,11 @@ def test_import_reports_bad_lines_by_number_and_item_and_stores_only_good_ones(
     done = run(database_url, "import", "--format", "jsonl", str(path))
     assert done.returncode == 2
     assert done.stdout.strip() == "2 stored, 2 refused"
-    assert done.stderr.splitlines() == ["line 2: refused (phq9.1)", "line 4: refused (respondent)"]
+    # Scoring's messages could quote an answer: item ids only. The import's own say what is wrong.
+    assert done.stderr.splitlines() == [
+        "line 2: refused (phq9.1)",
+        "line 4: refused (respondent): must be self or loved_one",
+    ]
     assert "7" not in done.stderr  # the wrong answer itself is never printed
     with read_session(engine) as session:
         assert len(queue_page(session).rows) == 2
@@ -174,3 +180,125 @@ def test_production_without_a_field_key_refuses_with_the_variable_name(tmp_path,
     monkeypatch.delenv("IOP_FIELD_KEY")
     done = run(f"sqlite:///{tmp_path / 'iop.db'}", "staff", "list")
     assert done.returncode == 1 and "IOP_FIELD_KEY" in done.stderr
+
+
+# --- import: every bad line refused cleanly, nothing half-stored (issue 10, section 4) ---------
+
+
+def import_file(tmp_path: Path, lines: list[bytes], capsys) -> tuple[int, str, list[str]]:
+    """``python -m intake import`` of these lines, in this process: (exit status, stdout, stderr lines)."""
+    path = tmp_path / f"screens-{len(list(tmp_path.iterdir()))}.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    status = main("import", "--format", "jsonl", str(path))
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err
+    return status, printed.out, printed.err.splitlines()
+
+
+def good_line(seed: int, **extra: object) -> bytes:
+    return json.dumps({**random_screen(random.Random(seed)), **extra}).encode()
+
+
+def stored_keys(engine) -> set[str]:
+    from sqlalchemy import select
+
+    from intake.models import Screen
+
+    with read_session(engine) as session:
+        return set(session.scalars(select(Screen.submission_key)))
+
+
+def import_audits(engine) -> list[dict]:
+    from intake.audit import browse
+
+    with read_session(engine) as session:
+        return [row.detail for row in browse(session, {"action": "import"}).rows]
+
+
+FUTURE = "2099-01-01T00:00:00+00:00"
+# Each of these crashed the import part-way (a traceback, no summary, no audit entry), or was
+# stored silently when it should not have been.
+BAD_LINES = {
+    "a 65-character submission_key": (good_line(90, submission_key="k" * 65), "submission_key"),
+    "a submission_key holding NUL": (good_line(91, submission_key="key\x00one"), "submission_key"),
+    "a submission_key that is a number": (good_line(92, submission_key=17), "submission_key"),
+    "nesting 100,000 deep": (b'{"answers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "(line)"),
+    "Latin-1 bytes": (
+        '{"respondent": "self", "answers": {}, "consent_version": "é"}'.encode("latin-1"),
+        "(line)",
+    ),
+    "a 5,000-digit number": (
+        b'{"respondent": "self", "answers": {"phq9.1": ' + b"9" * 5000 + b"}}",
+        "(line)",
+    ),
+    "a line over 1 MiB": (b'{"answers": "' + b"x" * (1 << 20) + b'"}', "(line)"),
+    "a date past year 9999 in UTC": (good_line(93, submitted_at="9999-12-31T23:59:59-23:59"), "submitted_at"),
+    "a date before year 1 in UTC": (good_line(94, submitted_at="0001-01-01T00:00:00+14:00"), "submitted_at"),
+    "a date in 1999": (good_line(95, submitted_at="1999-12-31T23:00:00+00:00"), "submitted_at"),
+    "submitted_at in 2099": (good_line(96, submitted_at=FUTURE), "submitted_at"),
+    "consented_at in 2099": (good_line(97, consented_at=FUTURE), "consented_at"),
+    "submitted_at as a number": (good_line(98, submitted_at=20260101), "submitted_at"),
+    "a 33-character consent_version": (good_line(99, consent_version="v" * 33), "consent_version"),
+    "a consent_version holding NUL": (good_line(100, consent_version="2026\x00-01"), "consent_version"),
+    "consent_version a list": (good_line(101, consent_version=["a"]), "consent_version"),
+    "respondent given twice": (
+        b'{"respondent": "loved_one", "respondent": "self", "answers": {}}',
+        "respondent",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_LINES)
+def test_import_refuses_a_bad_line_by_item_and_stores_the_rest_with_a_summary_and_an_audit_entry(
+    case, engine, database_env, tmp_path, capsys
+):
+    bad, item = BAD_LINES[case]
+    status, out, err = import_file(tmp_path, [good_line(1), good_line(2), bad, good_line(3)], capsys)
+    assert status == cli.REFUSED
+    assert out == "3 stored, 1 refused\n"
+    assert len(err) == 1 and err[0].startswith(f"line 3: refused ({item})"), err
+    assert len(stored_keys(engine)) == 3
+    assert import_audits(engine) == [{"stored": 3, "refused": 1, "duplicates": 0}]
+
+
+def test_a_refusal_message_never_quotes_the_line(engine, database_env, tmp_path, capsys):
+    # Refusals of the import's own say what is wrong, not what the line held.
+    secret = "key-of-the-clinic-" + "z" * 60
+    status, _, err = import_file(tmp_path, [good_line(1, submission_key=secret)], capsys)
+    assert status == cli.REFUSED
+    assert err == [
+        "line 1: refused (submission_key): must be text of 1 to 64 characters, without control characters"
+    ]
+
+
+def test_a_file_without_submission_keys_imported_twice_is_stored_once(engine, database_env, tmp_path, capsys):
+    lines = [good_line(n) for n in range(4)]
+    assert import_file(tmp_path, lines, capsys)[:2] == (cli.OK, "4 stored, 0 refused\n")
+    assert import_file(tmp_path, lines, capsys)[:2] == (cli.OK, "0 stored, 0 refused, 4 already stored\n")
+    keys = stored_keys(engine)
+    assert len(keys) == 4 and all(k.startswith("import:") and len(k) == 64 for k in keys)
+
+
+def test_an_import_file_that_cannot_be_read_is_a_message(database_env, tmp_path, capsys):
+    assert main("import", "--format", "jsonl", str(tmp_path)) == cli.FAILED
+    assert "Cannot read" in capsys.readouterr().err
+
+
+def test_purge_refuses_a_number_of_days_past_a_century(database_env, capsys):
+    assert main("purge", "--older-than", "99999999999") == 2
+    assert "at most 36,500" in capsys.readouterr().err
+
+
+def test_a_retention_setting_past_a_century_is_a_configuration_error(database_env, settings_env, capsys):
+    settings_env(DATABASE_URL=database_env, IOP_RETENTION_SUBMITTED_DAYS="99999999999")
+    assert main("purge") == cli.FAILED
+    assert "IOP_RETENTION_SUBMITTED_DAYS" in capsys.readouterr().err
+
+
+def test_a_line_of_thousands_of_unknown_ids_names_fifty(engine, database_env, tmp_path, capsys):
+    answers = dict(random_screen(random.Random(5))["answers"], **{f"x{n}": 0 for n in range(5000)})
+    line = json.dumps({"respondent": "self", "answers": answers}).encode()
+    status, out, err = import_file(tmp_path, [line], capsys)
+    assert (status, out) == (cli.REFUSED, "0 stored, 1 refused\n")
+    [printed] = err
+    assert printed.startswith("line 1: refused (x0, x1, x10, ") and printed.endswith(", and 4,950 more)")

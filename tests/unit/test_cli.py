@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from screens import DISPOSITIONS, DOMAINS, FLAGS, bam_asked, baseline, in_recovery, with_answers
+from screens import DISPOSITIONS, DOMAINS, FLAGS, bam_asked, baseline, in_recovery, raw, with_answers
 
 from scoring import evaluate
 from scoring.sample import random_screen
@@ -361,3 +361,166 @@ def test_jsonl_missing_file_exits_2_with_a_message(tmp_path):
     assert done.stdout == ""
     assert "absent.jsonl" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- untrusted input: refused cleanly, never a traceback (issue 10, section 4) -----------------
+# Each case is a real subprocess, as a batch job runs it; the fuzz tests (tests/fuzz/
+# test_fuzz_cli_bytes.py) throw random bytes at the same code in-process.
+
+MIB = 1 << 20
+
+
+def run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "scoring", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")[-2000:]
+    return done
+
+
+def screen_bytes(screen: dict | None = None) -> bytes:
+    return json.dumps(screen or low_risk_screen()).encode()
+
+
+def one_screen(text: str | bytes) -> tuple[list[str], subprocess.CompletedProcess]:
+    """``evaluate -`` of one screen that must be refused: its stderr lines, and the run."""
+    done = run_bytes("evaluate", "-", stdin=text if isinstance(text, bytes) else text.encode())
+    assert done.returncode == 2
+    assert done.stdout == b""
+    return done.stderr.decode().splitlines(), done
+
+
+BAD_SCREENS = {
+    "nested 100,000 deep": "[" * 100_000 + "]" * 100_000,
+    "an answer nested 40 deep": '{"respondent": "self", "answers": {"phq9.1": ' + "[" * 40 + "]" * 40 + "}}",
+    "a 5,000-digit integer": '{"respondent": "self", "answers": {"phq9.1": ' + "9" * 5000 + "}}",
+    "NaN": '{"respondent": "self", "answers": {"phq9.1": NaN}}',
+}
+REFUSALS = {
+    "nested 100,000 deep": "nested more than 32 deep",
+    "an answer nested 40 deep": "nested more than 32 deep",
+    "a 5,000-digit integer": "not valid JSON here: a number has more than 4,300 digits",
+    "NaN": "not valid JSON: NaN is not a JSON number",
+}
+
+
+@pytest.mark.parametrize("name", BAD_SCREENS)
+def test_json_python_cannot_take_is_refused_with_a_message_and_exit_2(name):
+    assert one_screen(BAD_SCREENS[name])[0] == [f"screen: {REFUSALS[name]}"]
+
+
+def test_latin_1_bytes_are_refused_naming_the_byte():
+    text = json.dumps(with_answers(low_risk_screen(), {})).replace("}}", ', "café": 1}}', 1)
+    lines, _ = one_screen(text.encode("latin-1"))
+    assert len(lines) == 1
+    assert lines[0].startswith("screen: not UTF-8 text: byte 0xe9 at byte ")
+
+
+def test_a_key_given_twice_is_an_error_naming_it_not_the_last_one_winning():
+    calm = json.dumps(low_risk_screen())
+    # phq9.1 given twice: 0, then 3. json.loads would quietly score the 3.
+    twice = calm.replace('"phq9.1": 0', '"phq9.1": 0, "phq9.1": 3')
+    assert twice != calm
+    assert one_screen(twice)[0] == ["phq9.1: given twice in one object"]
+    # And at the top: which respondent is it?
+    assert one_screen('{"respondent": "self", "respondent": "loved_one", "answers": {}}')[0] == [
+        "respondent: given twice in one object"
+    ]
+
+
+def test_a_megabyte_answer_is_not_echoed_whole():
+    huge = "y" * 1_000_000
+    lines, _ = one_screen(json.dumps(raw(low_risk_screen(), {"phq9.1": huge})))
+    assert len(lines) == 1
+    item, message = lines[0].split(": ", 1)
+    assert item == "phq9.1"
+    assert message.startswith("must be a whole number from 0 to 3 (got 'yyyy")
+    # The value shown is cut at 80 characters.
+    assert len(message) < 160, message
+
+
+def test_a_file_over_a_mebibyte_is_refused_unread():
+    # 188 MB of unknown ids took 5 GB of memory; a file past the cap is not read at all.
+    answers = ",".join(f'"x{n}": 0' for n in range(200_000))
+    text = '{"respondent": "self", "answers": {' + answers + "}}"
+    assert len(text) > MIB
+    lines, _ = one_screen(text)
+    assert lines == ["screen: longer than 1,048,576 bytes (the limit): not read"]
+
+
+def test_a_screen_of_thousands_of_unknown_ids_lists_fifty_and_counts_the_rest():
+    answers = dict(low_risk_screen()["answers"], **{f"x{n}": 0 for n in range(5000)})
+    lines, _ = one_screen(json.dumps({"respondent": "self", "answers": answers}))
+    assert len(lines) == 51
+    assert lines[:2] == ["x0: unknown item id", "x1: unknown item id"]
+    assert lines[-1] == "screen: and 4,950 more problems not listed"
+
+
+def test_an_item_id_with_a_newline_or_a_lone_surrogate_stays_on_its_own_line():
+    screen = '{"respondent": "self", "answers": {"phq9.1\\nphq9.2: forged": 0, "\\ud800": 1}}'
+    lines, _ = one_screen(screen)
+    named = [line for line in lines if "forged" in line or "ud800" in line]
+    assert named == ["phq9.1\\nphq9.2: forged: unknown item id", "\\ud800: unknown item id"]
+
+
+def jsonl_lines(text: bytes) -> tuple[list[dict], list[str], int]:
+    done = run_bytes("evaluate", "--jsonl", "-", stdin=text)
+    return (
+        [json.loads(line) for line in done.stdout.decode().splitlines()],
+        done.stderr.decode().splitlines(),
+        done.returncode,
+    )
+
+
+def test_jsonl_writes_exactly_one_line_per_input_line_whatever_the_line_holds():
+    screens = distinct_screens(2)
+    good = [screen_bytes(s) for s in screens]
+    lines_in = [
+        good[0],
+        BAD_SCREENS["nested 100,000 deep"].encode(),
+        BAD_SCREENS["a 5,000-digit integer"].encode(),
+        '{"respondent": "self", "answers": {"café": 1}}'.encode("latin-1"),
+        b'{"respondent": "self", "respondent": "loved_one", "answers": {}}',
+        b'{"respondent": "self", "answers": {"\\ud800": 0}}',
+        b"[" + b"0," * MIB + b"0]",  # past the line cap
+        BAD_SCREENS["NaN"].encode(),
+        good[1] + b"\r",  # a Windows line ending
+    ]
+    out, err, status = jsonl_lines(b"\n".join(lines_in) + b"\n")
+    assert status == 2
+    assert len(out) == len(lines_in)
+    assert out[0] == json.loads(json.dumps(evaluate(screens[0])))
+    assert out[-1] == json.loads(json.dumps(evaluate(screens[1])))
+    refused = out[1:-1]
+    assert [e["errors"][0]["item"] for e in refused] == [
+        "screen", "screen", "screen", "respondent", "\ud800", "screen", "screen",
+    ]  # fmt: skip
+    messages = [e["errors"][0]["message"] for e in refused]
+    assert messages[0] == REFUSALS["nested 100,000 deep"]
+    assert messages[1] == REFUSALS["a 5,000-digit integer"]
+    assert messages[2].startswith("not UTF-8 text: byte 0xe9")
+    assert messages[3] == "given twice in one object"
+    assert messages[4] == "unknown item id"
+    assert messages[5] == "longer than 1,048,576 bytes (the limit): not read"
+    assert messages[6] == REFUSALS["NaN"]
+    # stderr names every refused line by number.
+    assert [line.split(":")[0] for line in err] == [f"line {n}" for n in range(2, 9)]
+
+
+def test_jsonl_lines_past_the_cap_cost_no_more_than_a_line():
+    # 40 MiB on one line among ordinary ones: skipped in pieces, the next line still scored.
+    screen = screen_bytes()
+    text = screen + b"\n" + b'{"answers": "' + b"x" * (40 * MIB) + b'"}\n' + screen + b"\n"
+    out, err, status = jsonl_lines(text)
+    assert status == 2
+    assert len(out) == 3
+    assert out[0] == out[2] and out[0]["disposition"] == "outpatient"
+    assert out[1] == {
+        "errors": [{"item": "screen", "message": "longer than 1,048,576 bytes (the limit): not read"}]
+    }
+    assert err == ["line 2: 1 problem(s): screen"]

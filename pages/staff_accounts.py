@@ -5,6 +5,7 @@ import pyotp
 import segno
 import streamlit as st
 
+from intake.crypto import UNREADABLE_TEXT
 from intake.db import read_session, write_session
 from intake.staff import (
     ISSUER,
@@ -16,6 +17,7 @@ from intake.staff import (
     reset_password,
 )
 from ui import staff_text as t
+from ui.markup import plain
 from ui.staff_auth import require_staff, staff_page_setup
 
 FLASH = "staff-accounts-flash"
@@ -26,13 +28,20 @@ def _flash(message: str) -> None:
     st.rerun()
 
 
+def second_factor(member: StaffView) -> str:
+    # A secret written under another key is one broken account, not a broken page: say so here.
+    if not member.secret_readable:
+        return f"TOTP secret {UNREADABLE_TEXT}"
+    return "yes" if member.totp_enrolled else "no"
+
+
 def staff_table(members: list[StaffView]) -> None:
     frame = pd.DataFrame(
         [
             (
                 m.email,
                 t.ROLES.get(m.role, m.role),
-                m.totp_enrolled,
+                second_factor(m),
                 m.disabled,
                 t.when(m.locked_until),
                 t.when(m.created_at),
@@ -46,7 +55,7 @@ def staff_table(members: list[StaffView]) -> None:
 
 def show_new_secret(email: str, secret: str) -> None:
     """Shown once, right after adding: the new member can also set up at first sign-in."""
-    st.success(f"Added {email}.")
+    st.success(f"Added {plain(email)}.")  # alerts are Markdown: the address is shown as text
     with st.container(border=True, key="staff-new-secret"):
         st.markdown(
             "**Their authenticator key, shown this once.** Give it to them privately, or let them scan "
@@ -76,7 +85,7 @@ def add_form(admin: StaffView) -> None:
         with write_session() as session:
             member, secret = add_staff(session, email, role, password, actor=admin)
     except ValueError as exc:  # not an email, already a member, or a weak password
-        st.error(str(exc))
+        st.error(plain(exc))  # it quotes what was typed
         return
     show_new_secret(member.email, secret)
 
@@ -97,9 +106,9 @@ def disable_form(admin: StaffView, members: list[StaffView]) -> None:
         with write_session() as session:
             disable_staff(session, who, actor=admin)
     except StaffNotFound as exc:
-        st.error(str(exc))
+        st.error(plain(exc))  # it quotes what was typed
         return
-    _flash(f"Disabled {who}.")
+    _flash(f"Disabled {plain(who)}.")
 
 
 def reset_form(admin: StaffView, members: list[StaffView]) -> None:
@@ -117,9 +126,9 @@ def reset_form(admin: StaffView, members: list[StaffView]) -> None:
         with write_session() as session:
             reset_password(session, who, password, actor=admin)
     except (ValueError, StaffNotFound) as exc:
-        st.error(str(exc))
+        st.error(plain(exc))  # it quotes what was typed
         return
-    _flash(f"New password set for {who}; any lock-out is lifted and their sessions ended.")
+    _flash(f"New password set for {plain(who)}; any lock-out is lifted and their sessions ended.")
 
 
 def main() -> None:

@@ -24,7 +24,8 @@ from intake.db import write_session
 from intake.staff import StaffView, staff_for_email
 from intake.staff_views import Enrolment, pending_enrolment
 from ui import staff_text
-from ui.setup import check_settings
+from ui.markup import plain
+from ui.setup import STAFF_FAVICON, check_settings, no_referrer
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,12 @@ DB_DOWN = "The staff database cannot be reached just now. Please try again in a 
 def staff_page_setup(title: str) -> None:
     st.set_page_config(
         page_title=f"{title} · IOP intake",
-        page_icon=":material/badge:",
+        page_icon=STAFF_FAVICON,
         layout="wide",
         initial_sidebar_state="collapsed",
     )
-    check_settings(footer=False)
+    no_referrer()
+    check_settings(footer=False, database=True)
 
 
 def oidc_configured() -> bool:
@@ -249,7 +251,7 @@ def _on_sign_out() -> None:
 
 def staff_header(staff: StaffView) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.caption(f"Signed in as `{staff.email}` ({staff_text.ROLES.get(staff.role, staff.role)})")
+    left.caption(f"Signed in as {plain(staff.email)} ({staff_text.ROLES.get(staff.role, staff.role)})")
     right.button("Sign out", key=SIGNOUT_KEY, on_click=_on_sign_out, icon=":material/logout:")
 
 

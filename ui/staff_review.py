@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from intake import audit, clock
+from intake.crypto import UNREADABLE_TEXT, is_unreadable
 from intake.db import read_session, write_session
 from intake.fhir_response import build_response
 from intake.screens import (
@@ -31,6 +32,7 @@ from scoring import RULES_VERSION, load_questionnaire
 from scoring.fhir import code_of, intro_of, title_of
 from ui import staff_text as t
 from ui import texts
+from ui.markup import plain
 from ui.scores import score_text
 from ui.widgets import labels, wording
 
@@ -113,6 +115,9 @@ def render_result(detail: ScreenDetail) -> None:
         with st.container(key="review-flags"):
             for line in flag_lines(detail.flags):
                 st.markdown(f"- {line}")
+    if is_unreadable(result):
+        st.warning(f"The reasons, levels and scores of this screen {UNREADABLE_TEXT} (IOP_FIELD_KEY).")
+        return
     reasons, also = reason_lines(result)
     st.markdown("**Reasons**")
     for line in reasons:
@@ -136,7 +141,12 @@ def render_result(detail: ScreenDetail) -> None:
 def _answer_text(item: Any, value: Any, respondent: str) -> str:
     shown = labels(item, respondent)
     values = value if isinstance(value, list) else [value]
-    return "; ".join(shown.get(v, str(v)) for v in values)
+    return "; ".join(shown[v] if v in shown else plain(v) for v in values)
+
+
+def _code_text(item: Any, value: Any, respondent: str) -> str:
+    # An option's code is the questionnaire's own; anything else is stored data, shown as text.
+    return code_of(value) if value in labels(item, respondent) else plain(code_of(value))
 
 
 def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str, str, pd.DataFrame]]:
@@ -151,14 +161,17 @@ def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str,
             if value is None or value == []:
                 continue
             question, _help = wording(item, respondent)
-            codes = ", ".join(code_of(v) for v in (value if isinstance(value, list) else [value]))
+            codes = ", ".join(
+                _code_text(item, v, respondent) for v in (value if isinstance(value, list) else [value])
+            )
             rows.append((question, _answer_text(item, value, respondent), codes, item.id))
         if rows:
             title = title_of(section, respondent)
             intro = intro_of(section, respondent)
             frame = pd.DataFrame(rows, columns=["Question", "Answer", "Code", "Item"])
             sections.append((title, intro or "", frame))
-    unknown = [(k, json.dumps(v)) for k, v in answers.items() if k not in questionnaire.items]
+    # st.table cells are Markdown: stored values and ids are shown as text.
+    unknown = [(plain(k), plain(json.dumps(v))) for k, v in answers.items() if k not in questionnaire.items]
     if unknown:
         frame = pd.DataFrame(unknown, columns=["Item", "Stored answer"])
         sections.append(("Answers to questions no longer asked", "", frame))
@@ -169,6 +182,9 @@ def render_answers(detail: ScreenDetail) -> None:
     st.subheader("Answers")
     who = t.RESPONDENTS.get(detail.respondent, detail.respondent)
     st.caption(f"Questions as worded for the respondent ({who}).")
+    if is_unreadable(detail.answers):
+        st.warning(f"The answers of this screen {UNREADABLE_TEXT} (IOP_FIELD_KEY).")
+        return
     for title, intro, frame in answer_sections(detail.answers, detail.respondent):
         st.markdown(f"**{title}**")
         if intro:
@@ -197,7 +213,8 @@ def render_summary(detail: ScreenDetail, now: datetime) -> None:
     cols[3].metric("Answered by", t.RESPONDENTS.get(detail.respondent, detail.respondent))
     st.caption(
         f"Submitted {t.when(detail.submitted_at)} · {first_contact_line(detail, now)} · "
-        f"Consent version {detail.consent_version} "
+        # The consent version may come from an import: shown as text, never as Markdown.
+        f"Consent version {plain(detail.consent_version)} "
         f"(given {t.when(detail.consented_at)}) · Rules version {detail.rules_version or 'unknown'}"
         + (" · Partial (urgent stop)" if detail.partial else "")
     )
@@ -216,6 +233,12 @@ def render_contact(staff: StaffView, detail: ScreenDetail) -> None:
     if contact is None:
         st.info("No contact details were left.")
         return
+    if any(is_unreadable(v) for v in (contact.name, contact.phone, contact.email)):
+        # Written under a key IOP_FIELD_KEY no longer holds: this box only, not the page, is lost.
+        st.warning(
+            f"Some of these contact details {UNREADABLE_TEXT}. Tell whoever runs this site "
+            "(IOP_FIELD_KEY); the person can still call and quote the reference."
+        )
     with st.container(border=True, key="review-contact"):
         # st.text: what a participant typed is shown as plain text, never as markdown.
         st.text(f"Name: {contact.name}")
@@ -255,7 +278,7 @@ def render_assignment(staff: StaffView, detail: ScreenDetail) -> None:
     with read_session() as session:
         members = [m for m in list_staff(session) if not m.disabled]
     emails = {m.id: m.email for m in members}
-    current = detail.assigned_email or "nobody"
+    current = plain(detail.assigned_email) if detail.assigned_email else "nobody"  # a label is Markdown
     cols = st.columns([5, 2, 3], vertical_alignment="bottom")
     options = [None, *emails]
     chosen = cols[0].selectbox(
@@ -272,10 +295,10 @@ def render_assignment(staff: StaffView, detail: ScreenDetail) -> None:
             with write_session() as session:
                 assign(session, detail.reference, staff, assignee)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.session_state.pop("review-assignee", None)
-            _flash(f"Assigned to {emails.get(assignee, 'nobody')}.")
+            _flash(f"Assigned to {plain(emails[assignee]) if assignee in emails else 'nobody'}.")
 
 
 def render_notes(staff: StaffView, detail: ScreenDetail) -> None:
@@ -285,7 +308,8 @@ def render_notes(staff: StaffView, detail: ScreenDetail) -> None:
         history = status_history(session, detail.reference)
     for note in listed:
         with st.container(border=True):
-            st.caption(f"{note.staff_email or 'former staff'} · {t.when(note.created_at)}")
+            who = plain(note.staff_email) if note.staff_email else "former staff"
+            st.caption(f"{who} · {t.when(note.created_at)}")
             st.text(note.text)
     if not listed:
         st.caption("No notes yet.")
@@ -311,7 +335,7 @@ def render_notes(staff: StaffView, detail: ScreenDetail) -> None:
                         t.when(h.at),
                         t.STATUSES.get(h.from_status, h.from_status),
                         t.STATUSES.get(h.to_status, h.to_status),
-                        emails.get(h.staff_id, ""),
+                        plain(emails.get(h.staff_id, "")),
                     )
                     for h in history
                 ],
@@ -324,6 +348,9 @@ def render_notes(staff: StaffView, detail: ScreenDetail) -> None:
 def render_fhir_export(staff: StaffView, detail: ScreenDetail) -> None:
     st.subheader("Export")
     st.caption("This screen's answers as a FHIR R4 QuestionnaireResponse (JSON). Recorded in the audit log.")
+    if is_unreadable(detail.answers):
+        st.caption(f"Not available: the answers {UNREADABLE_TEXT}.")
+        return
     if not st.button("Prepare FHIR export", key="review-fhir", icon=":material/download:"):
         return
     exported_at = clock.utcnow()

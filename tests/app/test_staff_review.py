@@ -21,6 +21,7 @@ from scoring.contract import UNKNOWN
 from scoring.flags import FLAG_RULES
 from scoring.sample import random_screen
 from ui import staff_text
+from ui.markup import plain
 from ui.widgets import labels, wording
 
 REVIEW = "pages/staff_review.py"
@@ -94,7 +95,7 @@ def test_review_shows_answers_as_worded_for_the_respondent_with_scores(screen, n
     assert "Relapse risk" in tables and result["domains"]["relapse_risk"]["level"] in tables
     page = texts_of(at)
     assert result["reasons"][0]["text"] in page
-    assert "Consent version 2026-11-26.1" in page
+    assert f"Consent version {plain('2026-11-26.1')}" in page  # data is escaped Markdown
     assert "Answered by a family member or friend" in page  # the collateral_report flag
     assert CONTACT["name"] not in page and CONTACT["phone"] not in page
 

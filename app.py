@@ -7,5 +7,14 @@ signed-in staff member), because Streamlit serves files in pages/ by URL on a co
 import streamlit as st
 
 from ui.navigation import pages_for_visitor
+from ui.readiness import check_ready
+from ui.setup import FAVICON
 
-st.navigation(pages_for_visitor(), position="top").run()
+# Before st.navigation: a page icon set here is the favicon from the first message on, so the
+# browser never turns the pages' ":material/...:" menu icons into favicons fetched from Google.
+st.set_page_config(page_icon=FAVICON)
+page = st.navigation(pages_for_visitor(), position="top")
+# Readiness (ui/readiness.py) between registering the pages and running one: the refusal is what a
+# visitor sees and the 503 that /_stcore/script-health-check, which runs this file, answers.
+check_ready()
+page.run()

@@ -7,6 +7,7 @@ URL on a cold server before app.py's navigation has ever run.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -16,6 +17,29 @@ from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
 
 log = logging.getLogger(__name__)
+
+# Page icons served by the app itself. Streamlit turns a ":material/...:" page icon (of
+# st.set_page_config or of an st.Page) into a favicon fetched from fonts.gstatic.com, which would
+# tell Google the address of everyone who opens the screen; an image file is served from the
+# app's own /media/. (Icons inside a page are drawn with the font Streamlit bundles: no request.)
+ASSETS = Path(__file__).resolve().parent / "assets"
+FAVICON = ASSETS / "favicon.png"
+STAFF_FAVICON = ASSETS / "favicon-staff.png"
+# The resume code is in the address (/screen?resume=...): no request or link may carry it away in
+# a Referer header. Streamlit gives a page no way to set response headers (the reverse proxy sets
+# Referrer-Policy too, see docs/deployment.md), so the document gets the policy as a <meta> in its
+# head, where the browser applies it to every request and link from then on (tests/e2e/
+# test_third_party.py checks that in Chromium). The script is a constant: nothing from data ever
+# goes into it. Its element takes no room on the page.
+_NO_REFERRER = """<style>.stElementContainer:has(#iop-no-referrer) { display: none; }</style>
+<script id="iop-no-referrer">
+if (!document.head.querySelector('meta[name="referrer"]')) {
+  const meta = document.createElement("meta");
+  meta.name = "referrer";
+  meta.content = "no-referrer";
+  document.head.prepend(meta);
+}
+</script>"""
 
 # Larger tap targets and calmer spacing; the crisis footer stands apart from the page. Every page
 # has one h1 (the page, the wizard step, the review, the result or the crisis stop) with h2s
@@ -41,27 +65,49 @@ div[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-
 def page_setup(title: str) -> None:
     st.set_page_config(
         page_title=f"{title} · {texts.APP_TITLE}",
-        page_icon=":material/spa:",
+        page_icon=FAVICON,
         layout="centered",
         initial_sidebar_state="collapsed",
     )
+    no_referrer()
     st.html(_CSS)
     check_settings()
     check_questionnaire()
 
 
-def check_settings(*, footer: bool = True) -> None:
+def no_referrer() -> None:
+    """Give the page ``<meta name="referrer" content="no-referrer">`` (once; it stays as the
+    visitor moves between pages)."""
+    st.html(_NO_REFERRER, unsafe_allow_javascript=True)
+
+
+def check_settings(*, footer: bool = True, database: bool = False) -> None:
     """Stop at once, naming the variable, if the environment cannot run the app (production
-    without its cookie secret or field key): better no screen than one whose contact details
-    and drafts could not be kept safe."""
+    without its cookie secret or field key; with ``database``, a field key that cannot read the
+    database): better no screen than one whose contact details and drafts could not be kept safe."""
     try:
         get_settings()
+        if database:
+            _check_database()
     except ConfigError as exc:
         log.error("configuration refused, serving no page: %s", exc)
         st.error(f"{texts.UNAVAILABLE}\n\nFor the people running this site: {exc}")
         if footer:
             crisis_footer()
         st.stop()
+
+
+def _check_database() -> None:
+    """The engine's first use checks IOP_FIELD_KEY against the key the database records
+    (ConfigError). A database that cannot be reached is left to the page, which says so itself."""
+    from contextlib import suppress
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from intake.db import get_engine
+
+    with suppress(SQLAlchemyError):
+        get_engine()
 
 
 def check_questionnaire() -> None:

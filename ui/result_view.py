@@ -74,10 +74,14 @@ def next_steps(result: dict, respondent: str) -> list[str]:
     disposition = result["disposition"]
     triggers = (result["domains"].get("safety") or {}).get("triggers") or []
     if disposition != "urgent" or "severe_withdrawal" not in triggers:
-        return list(texts.NEXT_STEPS[disposition])
-    first = worded(texts.URGENT_MEDICAL_FIRST, respondent)
-    others = [trigger for trigger in triggers if trigger != "severe_withdrawal"]
-    return [first, *(texts.NEXT_STEPS["urgent"] if others else texts.URGENT_MEDICAL_THEN)]
+        steps = texts.NEXT_STEPS[disposition]
+    else:
+        others = [trigger for trigger in triggers if trigger != "severe_withdrawal"]
+        steps = [
+            texts.URGENT_MEDICAL_FIRST,
+            *(texts.NEXT_STEPS["urgent"] if others else texts.URGENT_MEDICAL_THEN),
+        ]
+    return [worded(step, respondent) for step in steps]
 
 
 def level_words(level: str) -> str:

@@ -237,22 +237,36 @@ DISPOSITION_HEADLINE = {
         "loved_one": "Regular outpatient care may be enough for them right now.",
     },
 }
+# Each step is a plain string for both respondents, or a dict keyed by respondent where a family
+# member needs other words (the steps are theirs to take for the person they care about).
 NEXT_STEPS = {
     "urgent": [
         "Call or text 988 now, or call 911 if there is danger right now.",
-        "Stay with someone you trust until the crisis passes.",
+        {
+            "self": "Stay with someone you trust until the crisis passes.",
+            "loved_one": "Stay with them if you can, or make sure someone they trust is with them.",
+        },
         "Send your answers to intake below so they can call back the same day.",
     ],
     "higher_level": [
         "Talk with intake soon. Ask about detox with medical care, a day program or residential care.",
-        "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
+        {
+            "self": "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
+            "loved_one": (
+                "If they are stopping alcohol or pills, they should not stop suddenly on their own. "
+                "A doctor can help."
+            ),
+        },
         "IOP can still be a next step after this first step.",
         "Send your answers to intake below, or call the SAMHSA Helpline at 1-800-662-4357 to find care near you.",
     ],
     "iop": [
         "Send your answers to intake below so they can set up an intake talk.",
         "At intake, a clinician will confirm what fits and find a schedule that works.",
-        "Bring this summary to the appointment. Think about who at home can support you.",
+        {
+            "self": "Bring this summary to the appointment. Think about who at home can support you.",
+            "loved_one": "Bring this summary to the appointment. Think about how you and others can support them.",
+        },
     ],
     "iop_with_supports": [
         "Send your answers to intake below so they can set up an intake talk.",
@@ -261,7 +275,13 @@ NEXT_STEPS = {
     ],
     "outpatient": [
         "Regular counseling once a week, or a peer support group, may be enough for now.",
-        "Your doctor can help you find outpatient care. So can the SAMHSA Helpline at 1-800-662-4357.",
+        {
+            "self": "Your doctor can help you find outpatient care. So can the SAMHSA Helpline at 1-800-662-4357.",
+            "loved_one": (
+                "Their doctor can help them find outpatient care. So can the SAMHSA Helpline at "
+                "1-800-662-4357."
+            ),
+        },
         "You can still send your answers to intake if you would like to talk it over.",
         "If things get harder, you can take this screen again.",
     ],
@@ -279,7 +299,10 @@ URGENT_MEDICAL_FIRST = {
 }
 # After that first step, when nothing but severe withdrawal made the screen urgent.
 URGENT_MEDICAL_THEN = [
-    "Do not wait for it to pass, and do not stay alone.",
+    {
+        "self": "Do not wait for it to pass, and do not stay alone.",
+        "loved_one": "Do not wait for it to pass, and do not leave them alone.",
+    },
     "When it is safe, send your answers to intake below so they can call back the same day.",
 ]
 # A plain string serves both respondents; a dict keyed by respondent where the words differ.

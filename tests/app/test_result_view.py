@@ -162,7 +162,12 @@ def test_every_notice_and_step_survives_the_pdf_fonts():
         for entry in [*texts.FLAG_MESSAGES.values(), texts.URGENT_MEDICAL_FIRST]
         for who in ("self", "loved_one")
     ]
-    every += [step for steps in texts.NEXT_STEPS.values() for step in steps] + texts.URGENT_MEDICAL_THEN
+    every += [
+        worded(step, who)
+        for steps in [*texts.NEXT_STEPS.values(), texts.URGENT_MEDICAL_THEN]
+        for step in steps
+        for who in ("self", "loved_one")
+    ]
     for text in every:
         assert _plain(text).count("?") == text.count("?"), f"a character beyond Latin-1 in {text!r}"
 
@@ -219,7 +224,7 @@ def test_severe_withdrawal_steps_lead_with_911_not_988(respondent):
     lines = markdown(show(result, respondent))
     steps = lines[lines.index(f"## {texts.RESULT_NEXT_TITLE}") + 1 :][: 1 + len(texts.URGENT_MEDICAL_THEN)]
     first = worded(texts.URGENT_MEDICAL_FIRST, respondent)
-    assert steps == [f"- {step}" for step in (first, *texts.URGENT_MEDICAL_THEN)]
+    assert steps == [f"- {worded(step, respondent)}" for step in (first, *texts.URGENT_MEDICAL_THEN)]
     assert "911" in first and "emergency room" in first
     assert not any("988" in step for step in steps)  # nothing else made it urgent
     assert f"{texts.RESULT_NEXT_TITLE} - {pdf_form(first)}" in in_pdf(result, respondent)
@@ -306,3 +311,15 @@ def test_suicide_risk_none_is_not_reassuring_when_a_family_member_did_not_know()
     assert pdf_form(texts.CSSRS_NONE_KNOWN) in in_pdf(result, "loved_one")
     known = next(line for line in markdown(show(result_of("loved_one"), "loved_one")) if title in line)
     assert f"**{title}:** none." in known
+
+
+@pytest.mark.parametrize(
+    "disposition_answers", [SEVERE, {"cssrs__1": True, "cssrs__2": True, "cssrs__4": True}]
+)
+def test_a_family_members_next_steps_speak_of_the_person_they_care_about(disposition_answers):
+    """A family member is told what to do for them, not "stay with someone you trust"."""
+    result = result_of("loved_one", **disposition_answers)
+    lines = markdown(show(result, "loved_one"))
+    steps = lines[lines.index(f"## {texts.RESULT_NEXT_TITLE}") + 1 :][:4]
+    assert any("them" in step for step in steps[1:]), steps
+    assert not any("someone you trust" in step or "do not stay alone" in step for step in steps), steps

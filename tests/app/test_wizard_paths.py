@@ -27,7 +27,7 @@ from scoring import evaluate, load_questionnaire
 from scoring.fhir import options_of
 from tests.app import wizard_driver as d
 from ui import texts
-from ui.result_view import reason_groups
+from ui.result_view import reason_groups, worded
 
 ROOT = Path(d.APP).parent
 REFERENCE = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
@@ -227,7 +227,7 @@ def test_self_path_reaches_review_then_result(answers: dict) -> None:
     for reason in reasons + also_noted:
         assert f"- {reason}" in markdown
     for next_step in texts.NEXT_STEPS[expected["disposition"]]:
-        assert f"- {next_step}" in markdown
+        assert f"- {worded(next_step, 'self')}" in markdown
     # The chart has its words beside it: every charted domain, with the level the chart shows.
     in_words = d.block_text(d.block(at, "domain-chart-in-words"))
     charted = [n for n in texts.DOMAIN_LABELS if n in expected["domains"]]

@@ -27,10 +27,6 @@ from ui.widgets import in_option_order, labels, render_item, wording
 from ui.wizard_state import first_incomplete, missing_in, steps_for
 
 
-def _section_title(section: Section, respondent: str) -> str:
-    return title_of(section, respondent)
-
-
 def _sync_widgets(wizard: ws.Wizard, section: Section) -> None:
     """Take the latest widget values of this step into the answers (callbacks run before the
     script, so a change made just before clicking is not lost)."""
@@ -183,7 +179,7 @@ def render_step(wizard: ws.Wizard) -> None:
     section = questionnaire.sections[wizard.step]
     _progress(wizard)
     with st.container(key="screen-heading"):
-        st.title(_section_title(section, wizard.respondent), anchor=False)
+        st.title(title_of(section, wizard.respondent), anchor=False)
     top = st.container()
     intro = intro_of(section, wizard.respondent)
     if intro:
@@ -248,7 +244,7 @@ def render_review(wizard: ws.Wizard) -> None:
         asked = questionnaire.asked_items(section.section, wizard.answers)
         if not asked:
             continue  # a step this person never had
-        with st.expander(_section_title(section, wizard.respondent), expanded=False):
+        with st.expander(title_of(section, wizard.respondent), expanded=False):
             for item in asked:
                 text, _ = wording(item, wizard.respondent)
                 value = wizard.answers.get(item.id)

@@ -58,8 +58,6 @@ os.environ["IOP_ENV"] = "development"
 os.environ.setdefault("IOP_FIELD_KEY", Fernet.generate_key().decode())
 os.environ.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
 
-from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
-
 PG_ADMIN_URL = os.environ.get("IOP_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RESPONDENTS = ("self", "loved_one")
 BARRIER_TIMEOUT = 300  # seconds for every worker to get ready; a broken one fails the run
@@ -201,7 +199,8 @@ def apptest_worker(url: str, sessions: int, first: int, alone: bool, barrier, re
     import logging
 
     os.environ["DATABASE_URL"] = url
-    wd = load_by_path("wizard_driver", ROOT / "tests" / "app" / "wizard_driver.py")
+    from tests.support import wizard_driver as wd
+
     # AppTest warns "missing ScriptRunContext" at every session start: harmless, and 200 of them.
     # A filter, not a level: Streamlit resets its loggers' levels when it reloads its config.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -266,7 +265,8 @@ def browser_worker(base_url: str, count: int, first: int, alone: bool, barrier, 
     warms the server up (stored, left out of the latencies)."""
     from playwright.sync_api import sync_playwright
 
-    driver = load_by_path("e2e_driver", ROOT / "tests" / "e2e" / "driver.py")
+    from tests.support import browser_driver as driver
+
     driver.expect.set_options(timeout=60_000)
     outcome = Outcome()
     with sync_playwright() as playwright:
@@ -427,7 +427,8 @@ def apptest_rows(url: str, args: argparse.Namespace) -> list[Row]:
 
 
 def browser_rows(url: str, args: argparse.Namespace) -> list[Row]:
-    driver = load_by_path("e2e_driver", ROOT / "tests" / "e2e" / "driver.py")
+    from tests.support import browser_driver as driver
+
     # As deployed: no watching of the checkout (and .venv) for changes, which costs the server
     # CPU whenever anything in it is written.
     os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"

@@ -5,7 +5,7 @@
 
 Loading (once; cached under bench/out/ and reused by later runs):
   ~2,000 distinct random screens (scoring.sample.random_screen + scoring.evaluate, scored once)
-  become ROWS stored screens through intake.screens.prepare_screen, each with a fresh id,
+  become ROWS stored screens through intake.submission.prepare_screen, each with a fresh id,
   reference, submission key and submitted_at (three years, oldest first), a status by age (recent:
   mostly open; older: closed) and four staff members for assignments. SQLite: insert_prepared
   in one write transaction per 10,000 screens. PostgreSQL: the same prepared rows by COPY, then
@@ -16,7 +16,7 @@ Loading (once; cached under bench/out/ and reused by later runs):
   (iop_bench_1m for a million), marked complete in its COMMENT; --reload rebuilds them.
 
 Measuring (a fresh child process per backend, so its peak RSS is the queries' and not the load's):
-  intake.screens.queue_page, 50 a page, first page and the next (keyset cursor), for each filter
+  intake.queue.queue_page, 50 a page, first page and the next (keyset cursor), for each filter
   below; median of REPS (warm caches), each in its own read session, with the app's own engine
   settings. The matching counts are tallied while generating, and every page is checked against
   them. Peak Python memory per query (tracemalloc, a separate pass) and the child's peak RSS
@@ -24,7 +24,7 @@ Measuring (a fresh child process per backend, so its peak RSS is the queries' an
   The SQLite loader alone gets a 512 MB page cache; the queries run with the app's settings.
 
 Reading sealed screens (answers and results are encrypted at rest): in the same child, what
-decrypts and what must not. The review page's read (intake.screens.get_screen, 50 screens spread
+decrypts and what must not. The review page's read (intake.review.get_screen, 50 screens spread
 over the table, each in its own read session, median of all calls); the insights page's domain
 levels over the last 365 days (plain columns, median of REPS); and a JSONL export of the
 one-week filter above (every row decrypted; median of REPS).
@@ -89,17 +89,11 @@ from intake.codes import ALPHABET, REFERENCE_PREFIX, group  # noqa: E402
 from intake.crypto import EncryptedJSON  # noqa: E402
 from intake.db import dispose_engine, get_engine, make_engine, read_session, write_session  # noqa: E402
 from intake.models import Screen, ScreenFlag  # noqa: E402
-from intake.screens import (  # noqa: E402
-    OPEN,
-    WAITING,
-    QueueFilters,
-    get_screen,
-    insert_prepared,
-    overdue_urgent,
-    prepare_screen,
-    queue_page,
-)
+from intake.queue import QueueFilters, overdue_urgent, queue_page  # noqa: E402
+from intake.review import get_screen  # noqa: E402
 from intake.staff import add_staff  # noqa: E402
+from intake.submission import insert_prepared, prepare_screen  # noqa: E402
+from intake.vocab import OPEN, WAITING  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("IOP_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEMPLATES = 2000
@@ -162,6 +156,7 @@ class CachedJson:
         token = self.sealed.get(id(value))
         if token is None:
             token = column_type.process_bind_param(value, None)
+            assert token is not None, "only None seals to NULL"
             if id(value) in self.text:
                 self.sealed[id(value)] = token
         return token  # url-safe base64: nothing for COPY to escape

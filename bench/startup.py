@@ -37,10 +37,8 @@ POLL = 0.005
 TIMEOUT = 90.0
 sys.path.insert(0, str(ROOT))
 
-from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
-
 # The browser tests' own server command line, Chromium and its flags.
-driver = load_by_path("e2e_driver", ROOT / "tests" / "e2e" / "driver.py")
+from tests.support import browser_driver as driver  # noqa: E402
 
 
 def answers(url: str, expect: str | None = None) -> bool:
@@ -161,6 +159,7 @@ def main() -> None:
     finally:
         if browser is not None:
             browser.close()
+        if playwright is not None:
             playwright.stop()
 
     def median(name: str, key: str) -> float | None:

@@ -5,7 +5,7 @@
 
 Both sides run in streamlit.testing.v1.AppTest, in this process:
   - app:  app.py driven through the 12 steps (start as "self" with consent, calm answers from
-          tests/app/wizard_driver.py, then Next); the time is the script run the click causes,
+          tests/support/wizard_driver.py, then Next); the time is the script run the click causes,
           callbacks included (on_next: sync, prune, draft save with the funnel counts), from the runner's
           SCRIPT_STARTED to its last SCRIPT_STOPPED event: AppTest's own thread start-up and
           element-tree parsing are left out (both sides pay them alike; shown below the table).
@@ -21,7 +21,7 @@ Both sides run in streamlit.testing.v1.AppTest, in this process:
           Streamlit sets for an app built like this one.
 The 12th Next leads to the review page; the bare script renders the same expanders and lines.
 The garbage collector runs before each timed click and not during it (as timeit does).
-The draft save (ui.wizard_state.save, which writes the click's funnel counts in the same
+The draft save (ui.participant.state.save, which writes the click's funnel counts in the same
 transaction) is timed inside the app's run, so "app − save" is the click without it. Median of REPS walks.
 The database is a fresh SQLite file under bench/out/ unless --database-url is given.
 --clock cpu times the script thread's CPU instead of the wall clock: steadier on a busy machine,
@@ -58,18 +58,17 @@ os.environ["IOP_FIELD_KEY"] = Fernet.generate_key().decode()
 os.environ.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
 
 import streamlit  # noqa: E402
-from checkout import load_by_path  # noqa: E402  (bench/checkout.py, beside this script)
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: E402
 
 from scoring import load_questionnaire  # noqa: E402
+from tests.support import wizard_driver as driver  # noqa: E402
 from ui import texts  # noqa: E402
-from ui import wizard_state as ws  # noqa: E402
+from ui.participant import state as ws  # noqa: E402
 from ui.widgets import labels, wording  # noqa: E402
 
-driver = load_by_path("wizard_driver", ROOT / "tests" / "app" / "wizard_driver.py")
 APP = ROOT / "app.py"
 BARE = OUT / "wizard_bare.py"
 BARE_MPA = OUT / "wizard_bare_mpa"
@@ -114,7 +113,7 @@ class StampedRunner(LocalScriptRunner):
             _profiler.disable()
 
 
-app_test_module.LocalScriptRunner = StampedRunner
+app_test_module.LocalScriptRunner = StampedRunner  # type: ignore[misc]  # swapping the class is the point
 
 
 def server_seconds() -> float:
@@ -146,7 +145,7 @@ def _timed_storage(name: str, original):
     return wrapper
 
 
-# ui/wizard.py and wizard_state's own go_to_step call these through the module: patch it there.
+# ui/participant/wizard.py and the state module's go_to_step call these through the module: patch it there.
 ws.save = _timed_storage("save", ws.save)
 
 
@@ -288,7 +287,7 @@ def bare_pages(record: dict) -> list[dict]:
                 next_label=texts.NAV["next"],
             )
         )
-    from ui.wizard import answer_label  # the review's own wording of each answer
+    from ui.participant.wizard import answer_label  # the review's own wording of each answer
 
     answers = record["answers"]
     review = []
@@ -297,8 +296,8 @@ def bare_pages(record: dict) -> list[dict]:
         for item in questionnaire.asked_items(section.section, answers):
             text, _ = wording(item, "self")
             value = answers.get(item.id)
-            shown = answer_label(item.id, value, "self") if value is not None else texts.NOT_ANSWERED
-            lines.append(f"{text}  \n**{shown}**")
+            worded = answer_label(item.id, value, "self") if value is not None else texts.NOT_ANSWERED
+            lines.append(f"{text}  \n**{worded}**")
         review.append((section.title, lines, f"edit-{section.section}"))
     pages.append(
         dict(
@@ -395,7 +394,7 @@ def print_table(
         "bare multipage ms | app / bare | app / bare multipage | (app − save) / bare multipage |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    totals = defaultdict(float)
+    totals: defaultdict[str, float] = defaultdict(float)
     over, over_mpa = [], []
     for step in range(len(sections)):
         a, b, m = median(app, step, "server"), median(bare, step, "server"), median(mpa, step, "server")
@@ -442,15 +441,18 @@ def print_table(
 
 def print_profile(profiler: cProfile.Profile, clicks: int, limit: int = 20) -> None:
     """Project functions by cumulative time per Next click (profiled runs are slower than real)."""
-    stats = pstats.Stats(profiler)
+    # pstats' raw table, (file, line, function) -> (calls, primitive calls, own, cumulative, callers):
+    # what print_stats reads, left out of typeshed.
+    table: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    table = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     rows = []
-    for (filename, line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+    for (filename, line, name), (_cc, _nc, _tt, cumulative, _callers) in table.items():
         path = Path(filename)
         if ROOT in path.parents and ".venv" not in path.parts and "bench" not in path.parts:
             rows.append((cumulative, f"{path.relative_to(ROOT)}:{line} {name}"))
     total = sum(
         cumulative
-        for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
+        for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in table.items()
         if name == "_run_script" and "scriptrunner" in filename
     )
     print()
@@ -491,9 +493,9 @@ def main() -> None:
             bare_runs.append(bare_walk(record))
             mpa_runs.append(bare_walk(record, BARE_MPA / "app.py"))
         if args.profile:
-            _profiler = cProfile.Profile()
+            profiler = _profiler = cProfile.Profile()
             app_walk()
-            _profiler, profiler = None, _profiler
+            _profiler = None
 
     what = "CPU time of the script thread" if args.clock == "cpu" else "server wall time"
     print(

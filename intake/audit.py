@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from intake import clock
 from intake.models import AuditEntry
+from intake.vocab import AuditAction
 
 # Keys that would smuggle health data or identifiers into the log; refused outright.
 FORBIDDEN_DETAIL = frozenset(
@@ -44,6 +45,11 @@ class AuditPage:
     next_before: int | None
 
 
+def staff_target(staff_id: int) -> str:
+    """The audit target naming a staff account."""
+    return f"staff:{staff_id}"
+
+
 def actor_of(actor: Any) -> str:
     """A staff member (anything with ``.id``), a staff id, or a word such as 'system' or 'cli'."""
     if hasattr(actor, "id"):
@@ -54,7 +60,7 @@ def actor_of(actor: Any) -> str:
 def record(
     session: Session,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: str | None = None,
     *,
     at: datetime | None = None,
@@ -71,7 +77,7 @@ def record(
 
 def browse(
     session: Session,
-    filters: AuditFilters | dict | None = None,
+    filters: AuditFilters | dict[str, Any] | None = None,
     *,
     before: int | None = None,
     page_size: int = 50,

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from intake import audit, clock
 from intake.crypto import is_unreadable
-from intake.db import KeepChanges
+from intake.db import KeepChanges, rows_changed
 from intake.models import Staff, StaffSession
 from intake.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from intake.staff import StaffView, find, view
+from intake.vocab import Actor, AuditAction
 
 LOCK_AFTER_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -71,17 +72,17 @@ def authenticate(
         verify_password(dummy_hash(), password)
         audit.record(
             session,
-            "system",
-            "login_failed",
-            None if member is None else f"staff:{member.id}",
+            Actor.SYSTEM,
+            AuditAction.LOGIN_FAILED,
+            None if member is None else audit.staff_target(member.id),
             at=now,
             reason="unknown" if member is None else "disabled",
         )
         raise AuthFailed()
-    target = f"staff:{member.id}"
+    target = audit.staff_target(member.id)
     password_ok = verify_password(member.password_hash, password)
     if member.locked_until is not None and now < member.locked_until:
-        audit.record(session, "system", "login_failed", target, at=now, reason="locked")
+        audit.record(session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, target, at=now, reason="locked")
         raise AuthFailed()
     step = _totp_step(member.totp_secret, totp_code, now)
     if not password_ok or step is None or not _accept_step(session, member.id, step, now):
@@ -91,8 +92,8 @@ def authenticate(
         member.password_hash = hash_password(password)
     if not member.totp_enrolled:
         member.totp_enrolled = True
-        audit.record(session, member.id, "totp_enrolled", target, at=now)
-    audit.record(session, member.id, "login", target, at=now)
+        audit.record(session, member.id, AuditAction.TOTP_ENROLLED, target, at=now)
+    audit.record(session, member.id, AuditAction.LOGIN, target, at=now)
     return replace(view(member), locked_until=None)
 
 
@@ -109,21 +110,22 @@ def _accept_step(session: Session, staff_id: int, step: int, now: datetime) -> b
     """Use TOTP step ``step`` and clear the failures, if no sign-in has used this step or a later one.
     Of two requests with one code, PostgreSQL makes the second wait for the first's row lock and
     then re-checks the condition, so exactly one succeeds."""
-    accepted = session.execute(
+    accepted = rows_changed(
+        session,
         update(_staff)
         .where(
             _open(staff_id, now),
             or_(_staff.c.totp_last_step.is_(None), _staff.c.totp_last_step < step),
         )
-        .values(totp_last_step=step, failed_count=0, locked_until=None)
+        .values(totp_last_step=step, failed_count=0, locked_until=None),
     )
-    return accepted.rowcount == 1
+    return accepted == 1
 
 
 def _count_failure(session: Session, staff_id: int, now: datetime) -> None:
     """Add one failure in the database, not in Python (concurrent failures each count); the one that
     reaches LOCK_AFTER_FAILURES locks the account. A try that finds it locked meanwhile is not counted."""
-    target = f"staff:{staff_id}"
+    target = audit.staff_target(staff_id)
     failures = session.execute(
         update(_staff)
         .where(_open(staff_id, now))
@@ -131,16 +133,18 @@ def _count_failure(session: Session, staff_id: int, now: datetime) -> None:
         .returning(_staff.c.failed_count)
     ).scalar()
     if failures is None:
-        audit.record(session, "system", "login_failed", target, at=now, reason="locked")
+        audit.record(session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, target, at=now, reason="locked")
         return
-    audit.record(session, "system", "login_failed", target, at=now, reason="credentials")
+    audit.record(session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, target, at=now, reason="credentials")
     if failures >= LOCK_AFTER_FAILURES:
         # This transaction still holds the row lock taken by the UPDATE above: nobody else can
         # count a sixth failure before the lock is in place.
         session.execute(
             update(_staff).where(_staff.c.id == staff_id).values(failed_count=0, locked_until=now + LOCK_FOR)
         )
-        audit.record(session, "system", "account_locked", target, at=now, minutes=LOCK_FOR.seconds // 60)
+        audit.record(
+            session, Actor.SYSTEM, AuditAction.ACCOUNT_LOCKED, target, at=now, minutes=LOCK_FOR.seconds // 60
+        )
 
 
 def _hash(token: str) -> str:
@@ -176,7 +180,7 @@ def check_session(session: Session, token: str | None, *, now: datetime | None =
     )
     if expired or member.disabled:
         staff_session.ended_at = now
-        audit.record(session, member.id, "session_expired", f"staff:{member.id}", at=now)
+        audit.record(session, member.id, AuditAction.SESSION_EXPIRED, audit.staff_target(member.id), at=now)
         return None
     if now - staff_session.last_seen_at >= TOUCH_EVERY:
         staff_session.last_seen_at = now
@@ -190,4 +194,5 @@ def end_session(session: Session, token: str, *, now: datetime | None = None) ->
     staff_session = session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
     if staff_session is not None and staff_session.ended_at is None:
         staff_session.ended_at = now
-        audit.record(session, staff_session.staff_id, "logout", f"staff:{staff_session.staff_id}", at=now)
+        staff_id = staff_session.staff_id
+        audit.record(session, staff_id, AuditAction.LOGOUT, audit.staff_target(staff_id), at=now)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from intake.settings import ConfigError
 
@@ -22,6 +22,8 @@ OK, FAILED, REFUSED = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    from intake.vocab import Role
+
     parser = argparse.ArgumentParser(prog="python -m intake", description="IOP intake administration")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -30,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add = staff.add_parser("add", help="add a staff member; prints their TOTP secret")
     add.add_argument("email")
-    add.add_argument("--role", choices=("intake", "admin"), required=True)
+    add.add_argument("--role", choices=tuple(Role), required=True)
     add.add_argument(
         "--password-stdin", action="store_true", required=True, help="read the password from stdin"
     )
@@ -78,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _rules_version(text: str) -> str:
-    from intake.screens import rules_version_key
+    from intake.submission import rules_version_key
 
     if rules_version_key(text) is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a rules version (write it like 1.0.0)")
@@ -101,7 +103,7 @@ def _read_password() -> str:
 
 
 @contextmanager
-def _output(path: str | None):
+def _output(path: str | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
@@ -203,12 +205,13 @@ def _export(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     from intake.db import write_session
     from intake.retention import MAX_DAYS, purge
+    from intake.vocab import Actor
 
     if args.older_than is not None and not 1 <= args.older_than <= MAX_DAYS:
         print(f"--older-than must be at least 1 day and at most {MAX_DAYS:,} (100 years)", file=sys.stderr)
         return REFUSED
     with write_session() as session:
-        report = purge(session, older_than_days=args.older_than, actor="cli")
+        report = purge(session, older_than_days=args.older_than, actor=Actor.CLI)
     print(f"purged {report.screens} screens, {report.drafts} drafts")
     return OK
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from intake.vocab import REFERENCE_SYMBOLS
+
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 REFERENCE_PREFIX = "IOP-"
 
@@ -20,11 +22,12 @@ def group(symbols: str, size: int = 4) -> str:
 
 def new_reference() -> str:
     """A screen's reference, e.g. ``IOP-7KQ4-M2XD`` (40 bits: unique index plus retry on collision)."""
-    return REFERENCE_PREFIX + group(random_symbols(8))
+    return REFERENCE_PREFIX + group(random_symbols(REFERENCE_SYMBOLS))
 
 
 def _typed_symbols(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum()).removeprefix("IOP")[:8]
+    typed = "".join(ch for ch in text.upper() if ch.isalnum())
+    return typed.removeprefix(REFERENCE_PREFIX.removesuffix("-"))[:REFERENCE_SYMBOLS]
 
 
 def reference_search_prefix(text: str) -> str:
@@ -38,7 +41,7 @@ def reference_bounds(text: str) -> tuple[str, str] | None:
     symbols = _typed_symbols(text)
     if not symbols:
         return None
-    pad = 8 - len(symbols)
+    pad = REFERENCE_SYMBOLS - len(symbols)
     return REFERENCE_PREFIX + group(symbols + ALPHABET[0] * pad), REFERENCE_PREFIX + group(
         symbols + ALPHABET[-1] * pad
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from intake.vocab import EMAIL_MAX_CHARS
+
 PHONE_SEPARATORS = re.compile(r"[\s\-()+]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+BestTime = Literal["morning", "afternoon", "evening", "any"]
+BEST_TIMES: tuple[BestTime, ...] = get_args(BestTime)
 
 
 class ContactRequest(BaseModel):
@@ -18,7 +22,7 @@ class ContactRequest(BaseModel):
     name: str
     phone: str | None = None
     email: str | None = None
-    best_time: Literal["morning", "afternoon", "evening", "any"] = "any"
+    best_time: BestTime = "any"
     voicemail_ok: bool = False
 
     @field_validator("name")
@@ -53,7 +57,7 @@ class ContactRequest(BaseModel):
     def _email(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if len(value) > 254 or not EMAIL.match(value):
+        if len(value) > EMAIL_MAX_CHARS or not EMAIL.match(value):
             raise ValueError("email: enter an address like name@example.org")
         return value
 
@@ -64,7 +68,7 @@ class ContactRequest(BaseModel):
         return self
 
 
-def contact_problems(data: dict) -> dict[str, str]:
+def contact_problems(data: dict[str, Any]) -> dict[str, str]:
     """Field name -> message for a form to show beside each field; empty when ``data`` is valid."""
     try:
         ContactRequest.model_validate(data)

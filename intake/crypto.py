@@ -83,7 +83,7 @@ def _log_unreadable(kind: str) -> None:
     )
 
 
-class Encrypted(TypeDecorator):
+class Encrypted(TypeDecorator[Any]):
     """Base of every encrypted column type: ``python -m intake rekey`` finds columns by it."""
 
     impl = Text
@@ -136,7 +136,7 @@ class EncryptedJSON(Encrypted):
 # --- Which columns are encrypted, and does the database hold any? --------------------------------
 
 
-def encrypted_tables() -> list[tuple[Table, Column, list[Column]]]:
+def encrypted_tables() -> list[tuple[Table, Column[Any], list[Column[Any]]]]:
     """(table, its one-column primary key, its encrypted columns) for every table with any,
     found from the models' column types, so a column made encrypted later is included."""
     from intake.models import Base
@@ -151,7 +151,7 @@ def encrypted_tables() -> list[tuple[Table, Column, list[Column]]]:
     return found
 
 
-def _stored(table: Table, column: Column) -> tuple[Any, Any]:
+def _stored(table: Table, column: Column[Any]) -> tuple[Any, Any]:
     """(FROM, the stored value as text) by name, through no column type (which would decrypt), so
     a database whose schema is older than the models can be asked too (see ``_existing``)."""
     from sqlalchemy import cast
@@ -161,7 +161,7 @@ def _stored(table: Table, column: Column) -> tuple[Any, Any]:
     return plain_table(table.name), cast(plain_column(column.name), Text)
 
 
-def _existing(conn: Connection) -> list[tuple[Table, Column, Column]]:
+def _existing(conn: Connection) -> list[tuple[Table, Column[Any], Column[Any]]]:
     """(table, primary key, encrypted column) for every encrypted column this database has."""
     from sqlalchemy import inspect
 

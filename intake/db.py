@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import CursorResult, Engine, Executable, Result, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 
 from intake.settings import ConfigError, get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant will do; it only has to be the same in every process that migrates this database.
@@ -27,6 +30,13 @@ BUSY_TIMEOUT_SECONDS = 30
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+def rows_changed(session: Session, statement: Executable, params: Any = None) -> int:
+    """Run an UPDATE or DELETE in ``session`` and return how many rows it matched. (Session.execute
+    is typed as returning a plain Result; for these statements it is a CursorResult.)"""
+    result: Result[Any] = session.execute(statement, params)
+    return cast(CursorResult[Any], result).rowcount
 
 
 def normalize_url(url: str) -> str:
@@ -167,7 +177,7 @@ def read_session(engine: Engine | str | None = None) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(connection: Any = None):
+def alembic_config(connection: Any = None) -> Config:
     # Alembic is imported where it is used, here and below: a page that never touches the
     # database (the welcome page on a fresh server) need not load it, a fifth of a second.
     from alembic.config import Config
@@ -214,6 +224,8 @@ def _truncate_wal(engine: Engine) -> None:
     partial checkpoint, which the next ones complete."""
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        driver = raw.driver_connection  # None only once the connection is closed
+        if driver is not None:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         raw.close()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from intake import clock
 from intake.codes import ALPHABET, group, random_symbols
-from intake.db import KeepChanges
+from intake.db import KeepChanges, rows_changed
 from intake.models import RESPONDENTS, Draft, ResumeAttempt
 from intake.settings import get_settings
 
@@ -127,7 +127,7 @@ def save_draft(
     if code is not None:
         code = normalize_code(code)
         params = {"hash": _hash(code), "now": now, **{f"new_{name}": value for name, value in saved.items()}}
-        if session.execute(_UPDATE_LIVE, params).rowcount != 1:
+        if rows_changed(session, _UPDATE_LIVE, params) != 1:
             raise DraftNotFound("This draft has expired or was already submitted.")
         return code
     code = new_code()
@@ -184,5 +184,4 @@ def _serialise_client(session: Session, client: str) -> None:
 
 def delete_draft(session: Session, code: str) -> bool:
     """Remove the draft (after submission). True if there was one."""
-    result = session.execute(delete(Draft).where(Draft.code_hash == _hash(normalize_code(code))))
-    return bool(result.rowcount)
+    return bool(rows_changed(session, delete(Draft).where(Draft.code_hash == _hash(normalize_code(code)))))

@@ -20,15 +20,10 @@ from intake import audit, clock
 from intake.codes import new_reference
 from intake.contact import ContactRequest, problems_of
 from intake.db import read_session, write_session
-from intake.models import SEALED, Contact, Screen
-from intake.screens import (
-    PreparedScreen,
-    QueueFilters,
-    ScreenSummary,
-    insert_prepared,
-    prepare_screen,
-    queue_page,
-)
+from intake.models import RESPONDENTS, SEALED, Contact, Screen
+from intake.queue import QueueFilters, ScreenSummary, queue_page
+from intake.submission import PreparedScreen, insert_prepared, prepare_screen
+from intake.vocab import Actor, AuditAction
 from scoring.strict_json import Refused as JsonRefused
 from scoring.strict_json import is_blank, parse, shown, too_long_message
 
@@ -93,7 +88,9 @@ def _formula_like(text: str) -> bool:
     return visible.startswith(FORMULA_STARTS)
 
 
-def _iter_pages(session: Session, filters: QueueFilters | dict | None) -> Iterator[list[ScreenSummary]]:
+def _iter_pages(
+    session: Session, filters: QueueFilters | dict[str, Any] | None
+) -> Iterator[list[ScreenSummary]]:
     after = None
     while True:
         page = queue_page(session, filters, page_size=CHUNK, after=after)
@@ -122,8 +119,8 @@ def export_jsonl(
     out: TextIO,
     *,
     with_contact: bool = False,
-    filters: QueueFilters | dict | None = None,
-    actor: object = "cli",
+    filters: QueueFilters | dict[str, Any] | None = None,
+    actor: object = Actor.CLI,
 ) -> int:
     """One JSON object per screen, in queue order; contact details only with ``with_contact``.
     Reads in a read-only session (SQLite writers are not held up), then audits the export."""
@@ -137,11 +134,13 @@ def _audit_export(
     engine: Engine | str | None, actor: object, fmt: str, with_contact: bool, count: int
 ) -> None:
     with write_session(engine) as session:
-        audit.record(session, actor, "export", None, format=fmt, with_contact=with_contact, count=count)
+        audit.record(
+            session, actor, AuditAction.EXPORT, None, format=fmt, with_contact=with_contact, count=count
+        )
 
 
 def _write_jsonl(
-    session: Session, out: TextIO, with_contact: bool, filters: QueueFilters | dict | None
+    session: Session, out: TextIO, with_contact: bool, filters: QueueFilters | dict[str, Any] | None
 ) -> int:
     count = 0
     for rows in _iter_pages(session, filters):
@@ -181,8 +180,8 @@ def export_csv(
     out: TextIO,
     *,
     with_contact: bool = False,
-    filters: QueueFilters | dict | None = None,
-    actor: object = "cli",
+    filters: QueueFilters | dict[str, Any] | None = None,
+    actor: object = Actor.CLI,
 ) -> int:
     """The (filtered) queue as CSV, de-identified unless ``with_contact``; formula-like cells escaped."""
     with read_session(engine) as session:
@@ -191,7 +190,9 @@ def export_csv(
     return count
 
 
-def _write_csv(session: Session, out: TextIO, with_contact: bool, filters: QueueFilters | dict | None) -> int:
+def _write_csv(
+    session: Session, out: TextIO, with_contact: bool, filters: QueueFilters | dict[str, Any] | None
+) -> int:
     import pandas as pd  # only the CSV export needs pandas; keep it out of every other start-up
 
     count = 0
@@ -272,7 +273,7 @@ def _error(item: str, message: str) -> dict[str, str]:
     return {"item": item, "message": message}
 
 
-def _default_evaluate() -> Callable[[dict], dict]:
+def _default_evaluate() -> Callable[[dict[str, Any]], dict[str, Any]]:
     from scoring import evaluate
 
     return evaluate
@@ -283,8 +284,8 @@ def import_jsonl(
     lines: Iterable[bytes | str | None],
     *,
     batch_size: int = CHUNK,
-    evaluate: Callable[[dict], dict] | None = None,
-    actor: object = "cli",
+    evaluate: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    actor: object = Actor.CLI,
     now: datetime | None = None,
 ) -> ImportReport:
     """Validate and score each line (``scoring.evaluate`` unless given) and store the good ones as
@@ -336,7 +337,7 @@ def _audit_import(engine: Engine | str | None, actor: object, now: datetime, rep
         detail.update(failed=report.failure, failed_at_line=report.failed_at_line)
     try:
         with write_session(engine) as session:
-            audit.record(session, actor, "import", None, at=now, **detail)
+            audit.record(session, actor, AuditAction.IMPORT, None, at=now, **detail)
     except SQLAlchemyError:
         report.audited = False
     else:
@@ -365,7 +366,7 @@ def _numbered_chunks(lines: Iterable[bytes | str | None], size: int) -> Iterator
 def _import_chunk(
     engine: Engine | str | None,
     chunk: Chunk,
-    evaluate: Callable[[dict], dict],
+    evaluate: Callable[[dict[str, Any]], dict[str, Any]],
     now: datetime,
     report: ImportReport,
 ) -> None:
@@ -386,7 +387,10 @@ Numbered = list[tuple[int, PreparedScreen]]
 
 
 def _prepare_chunk(
-    engine: Engine | str | None, chunk: Chunk, evaluate: Callable[[dict], dict], now: datetime
+    engine: Engine | str | None,
+    chunk: Chunk,
+    evaluate: Callable[[dict[str, Any]], dict[str, Any]],
+    now: datetime,
 ) -> tuple[Numbered, list[LineProblem], int]:
     """The chunk's new screens, scored; its bad lines; and how many lines were skipped because
     their submission_key is already stored. Those are not scored at all: a screen already stored
@@ -454,11 +458,11 @@ def _key_for(record: dict[str, Any]) -> str:
     problem = _text_problem(key, KEY_CHARS)
     if problem is not None:
         raise _Refused([_error("submission_key", problem)])
-    return key
+    return str(key)  # already a str: _text_problem refuses anything else
 
 
 def _prepare_line(
-    record: dict[str, Any], key: str, evaluate: Callable[[dict], dict], now: datetime
+    record: dict[str, Any], key: str, evaluate: Callable[[dict[str, Any]], dict[str, Any]], now: datetime
 ) -> PreparedScreen:
     errors = _shape_errors(record)
     submitted_at = _time(record, "submitted_at", now, errors)
@@ -490,8 +494,8 @@ def _prepare_line(
 
 def _shape_errors(record: dict[str, Any]) -> list[dict[str, str]]:
     errors = [_error(k, "unknown key") for k in sorted(set(record) - IMPORT_KEYS - EXPORT_ONLY_KEYS)]
-    if record.get("respondent") not in ("self", "loved_one"):
-        errors.append(_error("respondent", "must be self or loved_one"))
+    if record.get("respondent") not in RESPONDENTS:
+        errors.append(_error("respondent", f"must be {' or '.join(RESPONDENTS)}"))
     if not isinstance(record.get("answers"), dict):
         errors.append(_error("answers", "must be an object of item id to answer"))
     if record.get("contact") is not None and not isinstance(record["contact"], dict):
@@ -520,7 +524,7 @@ def _time(record: dict[str, Any], item: str, now: datetime, errors: list[dict[st
     return parsed
 
 
-def _contact(contact: dict | None) -> ContactRequest | None:
+def _contact(contact: dict[str, Any] | None) -> ContactRequest | None:
     if contact is None:
         return None
     try:
@@ -530,7 +534,7 @@ def _contact(contact: dict | None) -> ContactRequest | None:
         raise _Refused([_error(f"contact.{k}", v) for k, v in problems], printable=False) from None
 
 
-def _scored(record: dict[str, Any], evaluate: Callable[[dict], dict]) -> dict:
+def _scored(record: dict[str, Any], evaluate: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
     try:
         return evaluate({"respondent": record["respondent"], "answers": record["answers"]})
     except Exception as exc:

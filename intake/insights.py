@@ -15,6 +15,7 @@ from sqlalchemy import Date, case, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from intake.models import CHARTED_DOMAINS, Screen
+from intake.vocab import Priority
 
 # The four domains the program watches most closely. Their levels have plain columns: the
 # result itself is sealed, and nothing here decrypts.
@@ -88,7 +89,11 @@ def _contact_seconds(session: Session) -> Any:
 
 
 def _group() -> Any:
-    return case((Screen.priority == 0, "urgent"), (Screen.priority == 1, "same_day"), else_="routine")
+    return case(
+        (Screen.priority == Priority.URGENT, "urgent"),
+        (Screen.priority == Priority.SAME_DAY, "same_day"),
+        else_="routine",
+    )
 
 
 def screens_per_week(session: Session, since: date, until: date) -> list[WeekCount]:

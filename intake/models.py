@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,25 +19,20 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from intake.contact import BEST_TIMES
 from intake.crypto import EncryptedJSON, EncryptedText
+from intake.vocab import EMAIL_MAX_CHARS, Priority, Role, Status
+from scoring.vocab import Respondent
 
-RESPONDENTS = ("self", "loved_one")
-STATUSES = (
-    "new",
-    "in_review",
-    "contacted",
-    "scheduled",
-    "admitted",
-    "referred_elsewhere",
-    "closed_no_contact",
-)
-ROLES = ("intake", "admin")
-BEST_TIMES = ("morning", "afternoon", "evening", "any")
+RESPONDENTS = tuple(Respondent)
+STATUSES = tuple(Status)
+ROLES = tuple(Role)
 # The deferred group of a screen's sealed columns: ``undefer_group(SEALED)`` loads them at once.
 SEALED = "sealed"
 # Domains whose level insights charts: each has a plain ``<domain>_level`` column on screens.
@@ -47,7 +43,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive ones)."""
 
     impl = DateTime(timezone=True)
@@ -67,11 +63,15 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _in(column: str, values: Iterable[str]) -> str:
+    # str() first: a StrEnum member's repr is not its stored string.
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Base(DeclarativeBase):
+    # Every model here is a plain table (no joined or select mapping), so Core statements such as
+    # ``insert(Screen.__table__)`` may take it as one.
+    __table__: ClassVar[Table]
     metadata = MetaData(
         naming_convention={
             "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -88,7 +88,7 @@ class Staff(Base):
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str] = mapped_column(EncryptedText)
@@ -117,7 +117,7 @@ class Screen(Base):
     __table_args__ = (
         CheckConstraint(_in("respondent", RESPONDENTS), name="respondent"),
         CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint("priority BETWEEN 0 AND 5", name="priority"),
+        CheckConstraint(f"priority BETWEEN {int(min(Priority))} AND {int(max(Priority))}", name="priority"),
         # Every queue listing is ORDER BY priority, submitted_at, id: one index per filter keeps it a range scan.
         Index("ix_screens_queue", "priority", "submitted_at", "id"),
         Index("ix_screens_status_queue", "status", "priority", "submitted_at", "id"),
@@ -136,8 +136,8 @@ class Screen(Base):
     # the database file or a backup. Only the review page, exports and rescore decrypt them; the
     # queue, filters and insights read the plain columns below, copied from the result on insert.
     # Deferred: loading a screen to change its status or add a note leaves them sealed.
-    answers: Mapped[dict] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
-    result: Mapped[dict] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
+    result: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, deferred=True, deferred_group=SEALED)
     disposition: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(SmallInteger)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -146,7 +146,7 @@ class Screen(Base):
     rules_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(32), default="new")
+    status: Mapped[str] = mapped_column(String(32), default=Status.NEW)
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The levels of the domains insights charts (``CHARTED_DOMAINS``), NULL when the result has
@@ -160,7 +160,7 @@ class Screen(Base):
 class ScreenFlag(Base):
     """One row per flag; priority and submitted_at are copied so a flag filter pages through its
     own index in queue order. Priority changes only when a screen is re-scored, which rewrites
-    the screen's flag rows in the same transaction (``intake.screens.replace_result``)."""
+    the screen's flag rows in the same transaction (``intake.results.replace_result``)."""
 
     __tablename__ = "screen_flags"
     __table_args__ = (Index("ix_screen_flags_queue", "flag", "priority", "submitted_at", "screen_id"),)
@@ -180,7 +180,7 @@ class ScreenResult(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     screen_id: Mapped[str] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"), index=True)
     rules_version: Mapped[str] = mapped_column(String(64))
-    result: Mapped[dict] = mapped_column(EncryptedJSON)
+    result: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Who ran the re-score, as the audit log names actors ("cli", or a staff id).
     replaced_by: Mapped[str] = mapped_column(String(64))
@@ -229,7 +229,7 @@ class Draft(Base):
     respondent: Mapped[str] = mapped_column(String(16))
     consent_version: Mapped[str] = mapped_column(String(32))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    answers: Mapped[dict] = mapped_column(EncryptedJSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     step: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -263,7 +263,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(64))
-    detail: Mapped[dict] = mapped_column(Json, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict[str, Any])
 
 
 class FunnelCount(Base):

@@ -18,6 +18,7 @@ from intake import audit
 from intake.crypto import encrypted_tables, fingerprint, record_fingerprint
 from intake.db import get_engine, write_session
 from intake.settings import get_settings
+from intake.vocab import Actor, AuditAction
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
@@ -53,7 +54,7 @@ def rekey(
     *,
     batch_size: int = BATCH_SIZE,
     max_batches: int | None = None,
-    actor: object = "cli",
+    actor: object = Actor.CLI,
 ) -> RekeyReport:
     """Re-encrypt under the newest key, ``batch_size`` rows per transaction; stop after
     ``max_batches`` (None: run to the end). Every run, finished or not, is audited with its counts."""
@@ -77,8 +78,8 @@ def rekey(
 def _rekey_table(
     engine: Engine,
     table: Table,
-    pk: Column,
-    columns: list[Column],
+    pk: Column[Any],
+    columns: list[Column[Any]],
     fernets: _Keys,
     report: RekeyReport,
     batch_size: int,
@@ -99,7 +100,7 @@ def _rekey_table(
         last = rows[-1][0]
 
 
-def _batch(session: Session, pk: Column, columns: list[Column], after: Any, size: int) -> list[Any]:
+def _batch(session: Session, pk: Column[Any], columns: list[Column[Any]], after: Any, size: int) -> list[Any]:
     # The stored tokens as text (not through the column types, which would decrypt them), locked
     # on PostgreSQL so a concurrent edit of the same row waits instead of being overwritten.
     stmt = select(pk, *[type_coerce(c, Text) for c in columns]).order_by(pk).limit(size).with_for_update()
@@ -108,7 +109,7 @@ def _batch(session: Session, pk: Column, columns: list[Column], after: Any, size
     return list(session.execute(stmt).all())
 
 
-def _update(table: Table, pk: Column, columns: list[Column]) -> Any:
+def _update(table: Table, pk: Column[Any], columns: list[Column[Any]]) -> Any:
     # One statement for the batch (executemany); tokens are bound as text, not encrypted again.
     return (
         update(table)
@@ -118,7 +119,7 @@ def _update(table: Table, pk: Column, columns: list[Column]) -> Any:
 
 
 def _rekey_row(
-    table: Table, columns: list[Column], row: Any, fernets: _Keys, report: RekeyReport
+    table: Table, columns: list[Column[Any]], row: Any, fernets: _Keys, report: RekeyReport
 ) -> dict[str, Any] | None:
     """The row's parameters for ``_update`` if any value moved to the newest key, else None."""
     values = {}
@@ -165,7 +166,7 @@ def _finish(engine: Engine, report: RekeyReport, newest: bytes, actor: object) -
         audit.record(
             session,
             actor,
-            "rekey",
+            AuditAction.REKEY,
             None,
             rewritten=report.rewritten,
             current=report.current,

@@ -3,7 +3,7 @@
 A stored screen keeps the result and ``rules_version`` it was scored with: nothing else in the
 project re-scores one. ``python -m intake rescore`` validates each screen's stored answers against
 today's questionnaire and, only if they fit, keeps the old result in screen_results and shows the
-new one (``intake.screens.replace_result``), all of one screen's changes in one transaction.
+new one (``intake.results.replace_result``), all of one screen's changes in one transaction.
 Answers that do not fit (a revision-1 screen lacks ``recovery.history``, which revision 2 always
 asks) change nothing.
 
@@ -28,7 +28,9 @@ from intake.codes import reference_search_prefix
 from intake.crypto import UNREADABLE_TEXT, is_unreadable
 from intake.db import read_session, write_session
 from intake.models import Screen
-from intake.screens import priority_for, replace_result, rules_version_key
+from intake.results import replace_result
+from intake.submission import priority_for, rules_version_key
+from intake.vocab import Actor, AuditAction
 from scoring import RULES_VERSION, ScreenInvalid, evaluate
 
 RESCORED, NOT_RESCORED, CURRENT = "rescored", "refused", "current"
@@ -93,7 +95,7 @@ def rescore_screen(
     session: Session,
     reference: str,
     *,
-    actor: Any = "cli",
+    actor: Any = Actor.CLI,
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
@@ -103,13 +105,14 @@ def rescore_screen(
     screen = session.scalar(stmt if dry_run else stmt.with_for_update())
     if screen is None:
         return Outcome(reference, NOT_RESCORED, problem="no such screen")
-    before = dict(
+    before: dict[str, Any] = dict(
         from_version=screen.rules_version, from_disposition=screen.disposition, from_priority=screen.priority
     )
     if screen.rules_version == RULES_VERSION:
         return Outcome(reference, CURRENT, **before)
     stored = rules_version_key(screen.rules_version)
-    if stored is not None and stored > rules_version_key(RULES_VERSION):
+    current = rules_version_key(RULES_VERSION)
+    if stored is not None and current is not None and stored > current:
         # Scored by newer rules than this code knows (a rolled-back release): never step back.
         refused = Outcome(reference, NOT_RESCORED, **before, problem="scored by newer rules")
         return _refused(session, refused, actor, dry_run, now)
@@ -123,13 +126,13 @@ def rescore_screen(
     except ScreenInvalid as invalid:
         items = tuple(dict.fromkeys(str(e.get("item", "")) for e in invalid.errors))
         return _refused(session, Outcome(reference, NOT_RESCORED, **before, items=items), actor, dry_run, now)
-    after = dict(to_disposition=result["disposition"], to_priority=priority_for(result))
+    after: dict[str, Any] = dict(to_disposition=result["disposition"], to_priority=priority_for(result))
     if not dry_run:
         replace_result(session, screen, result, actor, now=now)
         audit.record(
             session,
             actor,
-            "screen_rescored",
+            AuditAction.SCREEN_RESCORED,
             reference,
             at=now,
             to_version=screen.rules_version,  # the result's own, now stored
@@ -145,7 +148,7 @@ def _refused(session: Session, outcome: Outcome, actor: Any, dry_run: bool, now:
         audit.record(
             session,
             actor,
-            "screen_rescore_refused",
+            AuditAction.SCREEN_RESCORE_REFUSED,
             outcome.reference,
             at=now,
             from_version=outcome.from_version,
@@ -166,7 +169,7 @@ def rescore(
     *,
     all_before: str | None = None,
     dry_run: bool = False,
-    actor: Any = "cli",
+    actor: Any = Actor.CLI,
     now: datetime | None = None,
 ) -> RescoreReport:
     """Re-score the named screens, or every screen scored by rules older than ``all_before``

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from intake import audit, clock
 from intake.auth import ABSOLUTE_TIMEOUT
+from intake.db import rows_changed
 from intake.models import Draft, ResumeAttempt, Screen, StaffSession
 from intake.settings import get_settings
+from intake.vocab import Actor, AuditAction
 
 CHUNK = 1000
 # A century: any longer is surely a typo, and far enough past it the cut-off date falls before
@@ -31,7 +33,7 @@ def purge(
     session: Session,
     *,
     older_than_days: int | None = None,
-    actor: object = "system",
+    actor: object = Actor.SYSTEM,
     now: datetime | None = None,
 ) -> PurgeReport:
     """Delete screens submitted more than ``older_than_days`` (default IOP_RETENTION_SUBMITTED_DAYS)
@@ -53,14 +55,14 @@ def purge(
         session.execute(delete(Screen).where(Screen.id.in_(ids)))
         screens += len(ids)
     unsubmitted = now - timedelta(days=settings.iop_retention_unsubmitted_days)
-    drafts = session.execute(
-        delete(Draft).where(or_(Draft.expires_at <= now, Draft.created_at < unsubmitted))
+    drafts = rows_changed(
+        session, delete(Draft).where(or_(Draft.expires_at <= now, Draft.created_at < unsubmitted))
     )
     window = timedelta(minutes=settings.iop_resume_window_minutes)
-    attempts = session.execute(delete(ResumeAttempt).where(ResumeAttempt.at <= now - window))
-    sessions = session.execute(
-        delete(StaffSession).where(StaffSession.created_at < now - ABSOLUTE_TIMEOUT * 2)
+    attempts = rows_changed(session, delete(ResumeAttempt).where(ResumeAttempt.at <= now - window))
+    sessions = rows_changed(
+        session, delete(StaffSession).where(StaffSession.created_at < now - ABSOLUTE_TIMEOUT * 2)
     )
-    report = PurgeReport(screens, drafts.rowcount, attempts.rowcount, sessions.rowcount)
-    audit.record(session, actor, "purge", None, at=now, older_than_days=days, **asdict(report))
+    report = PurgeReport(screens, drafts, attempts, sessions)
+    audit.record(session, actor, AuditAction.PURGE, None, at=now, older_than_days=days, **asdict(report))
     return report

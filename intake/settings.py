@@ -6,11 +6,14 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cryptography.fernet import Fernet
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/iop.db"
 DEV_KEY_NAME = "field.key"
@@ -177,7 +180,7 @@ def get_settings() -> Settings:
         raise ConfigError(messages) from None
 
 
-def _plain(error: dict) -> str:
+def _plain(error: ErrorDetails) -> str:
     msg = str(error.get("msg", ""))
     msg = msg.removeprefix("Value error, ")
     loc = ".".join(str(p) for p in error.get("loc", ()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyotp
 from sqlalchemy import select, update
@@ -14,6 +15,7 @@ from intake import audit, clock
 from intake.crypto import is_unreadable
 from intake.models import ROLES, Staff, StaffSession
 from intake.passwords import check_password, hash_password
+from intake.vocab import EMAIL_MAX_CHARS, Actor, AuditAction, Role
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 ISSUER = "IOP intake"
@@ -41,7 +43,7 @@ class StaffView:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 def view(member: Staff) -> StaffView:
@@ -57,9 +59,14 @@ def view(member: Staff) -> StaffView:
     )
 
 
+def staff_id_of(staff: Any) -> int:
+    """A staff member's id, from the member (anything with ``.id``) or the id itself."""
+    return int(staff.id if hasattr(staff, "id") else staff)
+
+
 def normalize_email(email: str) -> str:
     email = email.strip().lower()
-    if len(email) > 254 or not EMAIL.match(email):
+    if len(email) > EMAIL_MAX_CHARS or not EMAIL.match(email):
         raise ValueError(f"not an email address: {email!r}")
     return email
 
@@ -81,7 +88,7 @@ def add_staff(
     role: str,
     password: str,
     *,
-    actor: object = "cli",
+    actor: object = Actor.CLI,
     now: datetime | None = None,
 ) -> tuple[StaffView, str]:
     """Create a staff member; returns it and the new TOTP secret (base32) to put in an authenticator."""
@@ -105,24 +112,24 @@ def add_staff(
     )
     session.add(member)
     session.flush()
-    audit.record(session, actor, "staff_added", f"staff:{member.id}", at=now, role=role)
+    audit.record(session, actor, AuditAction.STAFF_ADDED, audit.staff_target(member.id), at=now, role=role)
     return view(member), secret
 
 
 def disable_staff(
-    session: Session, email: str, *, actor: object = "cli", now: datetime | None = None
+    session: Session, email: str, *, actor: object = Actor.CLI, now: datetime | None = None
 ) -> StaffView:
     """Stop a member signing in and end their open sessions."""
     now = clock.resolve(now)
     member = _get(session, email)
     member.disabled = True
     end_staff_sessions(session, member.id, now=now)
-    audit.record(session, actor, "staff_disabled", f"staff:{member.id}", at=now)
+    audit.record(session, actor, AuditAction.STAFF_DISABLED, audit.staff_target(member.id), at=now)
     return view(member)
 
 
 def reset_password(
-    session: Session, email: str, password: str, *, actor: object = "cli", now: datetime | None = None
+    session: Session, email: str, password: str, *, actor: object = Actor.CLI, now: datetime | None = None
 ) -> StaffView:
     """Set a new password, lift any lock-out and end the member's open sessions."""
     now = clock.resolve(now)
@@ -131,7 +138,7 @@ def reset_password(
     member.password_hash = hash_password(password)
     member.failed_count, member.locked_until = 0, None
     end_staff_sessions(session, member.id, now=now)
-    audit.record(session, actor, "password_reset", f"staff:{member.id}", at=now)
+    audit.record(session, actor, AuditAction.PASSWORD_RESET, audit.staff_target(member.id), at=now)
     return view(member)
 
 

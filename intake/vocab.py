@@ -77,7 +77,7 @@ class AuditAction(StrEnum):
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
     NOTE_ADDED = "note_added"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105  # nosec B105  # an audit action, not a password
     PURGE = "purge"
     REKEY = "rekey"
     SCREEN_RESCORED = "screen_rescored"

@@ -4,14 +4,15 @@ import streamlit as st
 
 from scoring import evaluate
 from ui import texts
-from ui import wizard_state as ws
 from ui.client import client_key
-from ui.crisis import render_crisis
-from ui.pdf_summary import build_pdf
-from ui.result_view import render_result
+from ui.participant import state as ws
+from ui.participant.crisis import render_crisis
+from ui.participant.pdf_summary import build_pdf
+from ui.participant.result_view import render_result
+from ui.participant.state import Stage
+from ui.participant.submit import screen_of, submit_form
+from ui.participant.wizard import on_back, render_review, render_step
 from ui.setup import crisis_footer, page_link, page_setup
-from ui.submit import screen_of, submit_form
-from ui.wizard import on_back, render_review, render_step
 
 
 def result_page(wizard: ws.Wizard) -> None:
@@ -26,7 +27,7 @@ def result_page(wizard: ws.Wizard) -> None:
         on_click="ignore",
     )
     submit_form(wizard)
-    if wizard.stage == "result":
+    if wizard.stage is Stage.RESULT:
         st.button(texts.NAV["back"], key="nav-back", on_click=on_back)
 
 
@@ -36,11 +37,11 @@ def main() -> None:
     if wizard is None:
         st.info(texts.SCREEN_NOT_STARTED)
         page_link("pages/welcome.py", label=texts.START_BUTTON, icon=":material/arrow_back:")
-    elif wizard.stage == "step":
+    elif wizard.stage is Stage.STEP:
         render_step(wizard)
-    elif wizard.stage == "review":
+    elif wizard.stage is Stage.REVIEW:
         render_review(wizard)
-    elif wizard.stage == "crisis":
+    elif wizard.stage is Stage.CRISIS:
         render_crisis(wizard)
     else:
         result_page(wizard)

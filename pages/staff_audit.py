@@ -1,17 +1,15 @@
 """Administrators: browse the append-only audit log, newest first, with filters."""
 
-import streamlit as st
-
-from ui.staff_audit import audit_table
-from ui.staff_auth import require_staff, staff_page_setup
+from intake.vocab import Role
+from ui.staff.audit_log import audit_page
+from ui.staff.auth import require_staff, staff_page_setup
+from ui.staff.state import StaffPage
 
 
 def main() -> None:
     staff_page_setup("Audit log")
-    require_staff(role="admin")
-    st.title("Audit log")
-    st.caption("Who did what to which record. Never answers, notes or contact details.")
-    audit_table()
+    require_staff(page=StaffPage.AUDIT, role=Role.ADMIN)
+    audit_page()
 
 
 main()

@@ -1,22 +1,13 @@
 """Intake staff: the priority queue of submitted screens (most urgent first, then oldest)."""
 
-import streamlit as st
-
-from intake import clock
-from ui.staff_auth import require_staff, staff_page_setup
-from ui.staff_queue import export_section, filter_widgets, open_by_reference, overdue_banner, queue_table
+from ui.staff.auth import require_staff, staff_page_setup
+from ui.staff.queue import render_queue
+from ui.staff.state import StaffPage
 
 
 def main() -> None:
     staff_page_setup("Queue")
-    staff = require_staff()
-    now = clock.utcnow()
-    st.title("Intake queue")
-    overdue_banner(now)
-    open_by_reference()
-    filters = filter_widgets(staff)
-    queue_table(filters, now)
-    export_section(staff, filters)
+    render_queue(require_staff(page=StaffPage.QUEUE))
 
 
 main()

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from ui.staff_auth import current_staff, sign_in_form, staff_header, staff_page_setup
+from ui.staff.auth import current_staff, sign_in_form, staff_header, staff_page_setup
 
 QUEUE = "pages/staff_queue.py"
 

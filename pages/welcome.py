@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from scoring.vocab import Respondent
 from ui import texts
-from ui import wizard_state as ws
 from ui.client import client_key
+from ui.participant import state as ws
+from ui.participant.state import Stage
 from ui.setup import crisis_footer, page_link, page_setup
 
 SCREEN_PAGE = "pages/screen.py"
@@ -19,7 +21,7 @@ def start_form() -> None:
         format_func=texts.RESPONDENT_OPTIONS.__getitem__,
         key="respondent",
     )
-    if respondent == "loved_one":
+    if respondent == Respondent.LOVED_ONE:
         st.info(texts.LOVED_ONE_NOTE)
     st.markdown(texts.CONSENT_TEXT)
     consent = st.checkbox(texts.CONSENT_LABEL, key="consent")
@@ -31,7 +33,7 @@ def start_form() -> None:
             problems.append(texts.START_PROBLEMS["consent"])
         for problem in problems:
             st.error(problem)
-        if not problems:
+        if respondent is not None and not problems:
             ws.begin(respondent, texts.CONSENT_VERSION)
             st.switch_page(SCREEN_PAGE)
 
@@ -43,7 +45,7 @@ def resume_form() -> None:
         wizard, problem = ws.resume(code or "", client_key())
         if problem:
             st.error(problem)
-        elif wizard is not None:
+        elif wizard is not None and wizard.code:  # a restored draft always has its code
             st.switch_page(SCREEN_PAGE, query_params={ws.QUERY_KEY: wizard.code})
 
 
@@ -52,7 +54,7 @@ def main() -> None:
     wizard = ws.current() or ws.restore_from_query(client_key())
     st.title(texts.WELCOME_TITLE)
     st.markdown(texts.WELCOME_INTRO)
-    if wizard is not None and wizard.stage != "sent":
+    if wizard is not None and wizard.stage is not Stage.SENT:
         st.info(texts.WELCOME_BACK)
         if st.button(texts.CONTINUE_BUTTON, key="nav-continue", type="primary"):
             # switch_page clears the address's query string unless given one: keep the code there.

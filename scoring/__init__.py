@@ -1,6 +1,9 @@
 """The rules module: questionnaire data, validation, scores, domains, suggestion and flags.
 
-Pure Python; never imports streamlit. Public API::
+Also the clinical vocabularies (``scoring.vocab``) and the FHIR exports (``scoring.fhir``, the
+Questionnaires; ``scoring.fhir_response``, one screen's QuestionnaireResponse). Pure: it reads
+the questionnaire files and imports only the standard library, pydantic, PyYAML and
+fhir.resources; never intake, ui or streamlit, so anything above may use it. Public API::
 
     from scoring import evaluate, ScreenInvalid
     result = evaluate({"respondent": "self", "answers": {...}})

@@ -8,8 +8,12 @@ reading it raises ``NotAnswered`` so that whatever depends on it is left out of 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-Get = Callable[[str], object]
+# A reader of one answer by item id. Any: the value's type depends on the item (a bool, an int,
+# a code, a list of codes or "unknown"), which validation has checked against the questionnaire
+# before any rule reads it; no static type can tie a value to the id it was read by.
+Get = Callable[[str], Any]
 
 
 def is_yes(value: object) -> bool:
@@ -56,8 +60,12 @@ def lenient(get: Get) -> Get:
     return read
 
 
-class Computed(dict):
-    """Scores computed so far; asking for one that could not be computed raises NotAnswered."""
+_Value = TypeVar("_Value")
 
-    def __missing__(self, key: str) -> object:
+
+class Computed(dict[str, _Value]):
+    """Scores or levels computed so far; asking for one that could not be computed raises
+    NotAnswered."""
+
+    def __missing__(self, key: str) -> _Value:
         raise NotAnswered(key)

@@ -24,9 +24,13 @@ from collections.abc import Iterable
 from typing import BinaryIO, TextIO
 
 from scoring import strict_json
-from scoring.engine import evaluate
+from scoring.engine import Result, evaluate
 from scoring.questionnaire import QuestionnaireError, load_questionnaire
 from scoring.validation import RESPONDENTS, ScreenInvalid
+from scoring.vocab import Respondent
+
+# One problem with a screen: ``{"item": ..., "message": ...}``.
+Problem = dict[str, str]
 
 EXIT_INVALID = 2
 # A screen of a megabyte of unknown ids has a hundred thousand problems; the first few say enough.
@@ -41,24 +45,24 @@ def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def _dumps_errors(errors: list[dict]) -> str:
+def _dumps_errors(errors: list[Problem]) -> str:
     # ASCII: an item id echoed from the input may hold a lone surrogate, which no UTF-8 stream
     # can write; escaped, it is still the same JSON.
     return json.dumps({"errors": errors}, separators=(",", ":"))
 
 
-def _refusal(message: str, item: str = "screen") -> list[dict]:
+def _refusal(message: str, item: str = "screen") -> list[Problem]:
     return [{"item": item, "message": message}]
 
 
-def _capped(errors: list[dict]) -> list[dict]:
+def _capped(errors: list[Problem]) -> list[Problem]:
     if len(errors) <= MAX_ERRORS_SHOWN:
         return errors
     more = len(errors) - MAX_ERRORS_SHOWN
     return errors[:MAX_ERRORS_SHOWN] + _refusal(f"and {more:,} more problems not listed")
 
 
-def _errors_of(data: bytes | None) -> tuple[dict | None, list[dict]]:
+def _errors_of(data: bytes | None) -> tuple[Result | None, list[Problem]]:
     """Parse and evaluate one screen (None: too long to read): (result, []) or (None, errors)."""
     if data is None:
         return None, _refusal(strict_json.too_long_message())
@@ -125,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     fhir_parser.add_argument(
         "--respondent",
         choices=RESPONDENTS,
-        default="self",
+        default=Respondent.SELF.value,
         help="who answers: the person themselves (self) or a family member or friend (loved_one)",
     )
     args = parser.parse_args(argv)

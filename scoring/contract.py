@@ -12,7 +12,7 @@ from typing import NamedTuple
 class CanonicalItem(NamedTuple):
     type: str
     # The allowed values: ints for scale items, str codes for choices, None for yes_no (bool).
-    values: tuple | None
+    values: tuple[int, ...] | tuple[str, ...] | None
 
 
 def _scale(low: int, high: int) -> CanonicalItem:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from scoring.answers import Computed, Get, NotAnswered, lenient, reader
 from scoring.domains import DOMAIN_RULES, urgent_triggers
 from scoring.flags import FLAG_RULES
-from scoring.instruments import INSTRUMENTS
+from scoring.instruments import INSTRUMENTS, Scores
 from scoring.questionnaire import Questionnaire, load_questionnaire
-from scoring.suggestion import suggest
+from scoring.suggestion import Reason, suggest
 from scoring.validation import ValidScreen, check_screen
+from scoring.vocab import Disposition, Domain, Level, Respondent
+
+# The result of spec section 7, as JSON: disposition, domains, instruments, flags, reasons, ...
+Result = dict[str, Any]
 
 # Bump on any change to a cut-off, domain rule, disposition rule, flag or reason. Stored screens
 # keep the version (and result) they were scored with; re-scoring is an explicit admin command.
@@ -33,8 +38,8 @@ def validate(screen: object, questionnaire: Questionnaire | None = None) -> Vali
 # these loops run about 30 times per screen, and a complete screen never raises.
 
 
-def score_instruments(get: Get) -> Computed:
-    instruments = Computed()
+def score_instruments(get: Get) -> Computed[Scores]:
+    instruments: Computed[Scores] = Computed()
     for name, compute in INSTRUMENTS.items():
         try:
             value = compute(get)
@@ -45,8 +50,8 @@ def score_instruments(get: Get) -> Computed:
     return instruments
 
 
-def domain_levels(get: Get, instruments: Computed) -> Computed:
-    levels = Computed()
+def domain_levels(get: Get, instruments: Computed[Scores]) -> Computed[Level]:
+    levels: Computed[Level] = Computed()
     for name, rule in DOMAIN_RULES.items():
         try:
             levels[name] = rule(get, instruments, levels)
@@ -55,7 +60,7 @@ def domain_levels(get: Get, instruments: Computed) -> Computed:
     return levels
 
 
-def raised_flags(get: Get, levels: Computed, respondent: str) -> list[str]:
+def raised_flags(get: Get, levels: Computed[Level], respondent: Respondent) -> list[str]:
     flags = []
     for flag, rule in FLAG_RULES.items():
         try:
@@ -70,16 +75,16 @@ def raised_flags(get: Get, levels: Computed, respondent: str) -> list[str]:
 def build_result(
     get: Get,
     valid: ValidScreen,
-    instruments: Computed,
-    levels: Computed,
+    instruments: Computed[Scores],
+    levels: Computed[Level],
     flags: list[str],
-    suggestion: tuple[str, list[dict]],
-) -> dict:
+    suggestion: tuple[Disposition, list[Reason]],
+) -> Result:
     # Levels are computed in DOMAIN_RULES order, the order the result lists them in.
-    domains = {name: {"level": level} for name, level in levels.items()}
-    if levels.get("safety") == "urgent":
+    domains: dict[str, dict[str, Any]] = {name: {"level": level} for name, level in levels.items()}
+    if levels.get(Domain.SAFETY) == Level.URGENT:
         # Which kind of urgent: severe withdrawal sends people to 911 first, not 988.
-        domains["safety"]["triggers"] = urgent_triggers(lenient(get))
+        domains[Domain.SAFETY]["triggers"] = urgent_triggers(lenient(get))
     disposition, reasons = suggestion
     return {
         "disposition": disposition,
@@ -92,7 +97,7 @@ def build_result(
     }
 
 
-def score(valid: ValidScreen) -> dict:
+def score(valid: ValidScreen) -> Result:
     """Score an already validated screen."""
     get = reader(valid.answers, valid.unanswered)
     instruments = score_instruments(get)
@@ -102,6 +107,6 @@ def score(valid: ValidScreen) -> dict:
     return build_result(get, valid, instruments, levels, flags, suggestion)
 
 
-def evaluate(screen: object, questionnaire: Questionnaire | None = None) -> dict:
+def evaluate(screen: object, questionnaire: Questionnaire | None = None) -> Result:
     """Validate and score one screen: ``{"respondent": ..., "answers": {...}}`` -> result."""
     return score(validate(screen, questionnaire))

@@ -17,6 +17,8 @@ Validated with ``fhir.resources``' R4B models, whose Questionnaire is R4's.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from scoring.contract import UNKNOWN
@@ -24,10 +26,14 @@ from scoring.engine import RULES_VERSION
 from scoring.questionnaire import OPS, Questionnaire, load_questionnaire
 from scoring.schema import Clause, Condition, Item, Section
 from scoring.validation import RESPONDENTS
+from scoring.vocab import Respondent
+
+# A FHIR resource, or a part of one, as JSON-ready data.
+Resource = dict[str, Any]
 
 CANONICAL_URL = "urn:iop-self-screen:questionnaire"
 COLLATERAL_URL = f"{CANONICAL_URL}:collateral"
-URLS = {"self": CANONICAL_URL, "loved_one": COLLATERAL_URL}
+URLS = {Respondent.SELF: CANONICAL_URL, Respondent.LOVED_ONE: COLLATERAL_URL}
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 YES_NO_OPTIONS = ((True, "Yes"), (False, "No"))
@@ -40,56 +46,57 @@ def code_of(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def check_respondent(respondent: str) -> None:
-    """Refuse a respondent the spec does not know (a ValueError naming it)."""
+def check_respondent(respondent: str) -> Respondent:
+    """The respondent the spec knows by this code; refuses any other (a ValueError naming it)."""
     if respondent not in RESPONDENTS:
         raise ValueError(f"respondent must be one of {', '.join(RESPONDENTS)}, not {respondent!r}")
+    return Respondent(respondent)
 
 
-def options_of(item: Item, respondent: str = "self") -> list[tuple[object, str]]:
+def options_of(item: Item, respondent: str = Respondent.SELF) -> list[tuple[object, str]]:
     """(canonical value, label on screen) for every fixed-choice item, yes/no included, in the
     respondent's wording; a family member also gets ("unknown", "I don't know") where allowed."""
     check_respondent(respondent)
-    loved_one = respondent == "loved_one"
+    loved_one = respondent == Respondent.LOVED_ONE
     if item.type == "yes_no":
-        options = list(YES_NO_OPTIONS)
+        options: list[tuple[object, str]] = list(YES_NO_OPTIONS)
         if loved_one and item.unknown_label is not None:
             options.append((UNKNOWN, item.unknown_label))
         return options
     return [(option.value, (loved_one and option.label_loved_one) or option.label) for option in item.options]
 
 
-def wording_of(item: Item, respondent: str = "self") -> tuple[str, str | None]:
+def wording_of(item: Item, respondent: str = Respondent.SELF) -> tuple[str, str | None]:
     """(question, help text) as shown to the respondent."""
     check_respondent(respondent)
-    if respondent == "loved_one":
+    if respondent == Respondent.LOVED_ONE:
         return item.text_loved_one, item.help_loved_one or item.help
     return item.text, item.help
 
 
-def title_of(section: Section, respondent: str = "self") -> str:
+def title_of(section: Section, respondent: str = Respondent.SELF) -> str:
     check_respondent(respondent)
-    return section.title_loved_one if respondent == "loved_one" else section.title
+    return section.title_loved_one if respondent == Respondent.LOVED_ONE else section.title
 
 
-def intro_of(section: Section, respondent: str = "self") -> str | None:
+def intro_of(section: Section, respondent: str = Respondent.SELF) -> str | None:
     """The text above a step's questions, as shown to the respondent (a family member's falls
     back to the self intro where a section has no third-person one)."""
     check_respondent(respondent)
-    if respondent == "loved_one":
+    if respondent == Respondent.LOVED_ONE:
         return section.intro_loved_one or section.intro
     return section.intro
 
 
-def _intro_item(section: Section, respondent: str) -> list[dict]:
+def _intro_item(section: Section, respondent: str) -> list[Resource]:
     """The step's intro as a display item, so each export holds every word its respondent sees
     (the family member's safety intro says how to ask directly, and that 988 helps them too)."""
     intro = intro_of(section, respondent)
     return [{"linkId": f"{section.section}.intro", "text": intro, "type": "display"}] if intro else []
 
 
-def _answer_option(item: Item, value: object, label: str) -> dict:
-    option: dict = {"valueCoding": {"code": code_of(value), "display": label}}
+def _answer_option(item: Item, value: object, label: str) -> Resource:
+    option: Resource = {"valueCoding": {"code": code_of(value), "display": label}}
     if item.type == "scale" and item.instrument in SCORED_INSTRUMENTS:
         option["extension"] = [
             {"url": ORDINAL_VALUE, "valueDecimal": value},
@@ -98,7 +105,7 @@ def _answer_option(item: Item, value: object, label: str) -> dict:
     return option
 
 
-def _enable_when(clause: Clause, target: Item, behavior: str) -> list[dict]:
+def _enable_when(clause: Clause, target: Item, behavior: str) -> list[Resource]:
     """FHIR clauses meaning what ``clause`` means here, where an unanswered item never matches.
 
     FHIR's ``!=`` holds for an unanswered question, and codings have no order, so under "all"
@@ -118,13 +125,13 @@ def _enable_when(clause: Clause, target: Item, behavior: str) -> list[dict]:
     return [_coding_clause(clause.item, clause.op, clause.value)]
 
 
-def _coding_clause(question: str, op: str, value: object) -> dict:
+def _coding_clause(question: str, op: str, value: object) -> Resource:
     return {"question": question, "operator": op, "answerCoding": {"code": code_of(value)}}
 
 
-def _item(item: Item, questionnaire: Questionnaire, respondent: str) -> dict:
+def _item(item: Item, questionnaire: Questionnaire, respondent: str) -> Resource:
     text, help_text = wording_of(item, respondent)
-    entry: dict = {
+    entry: Resource = {
         "linkId": item.id,
         "text": text,
         "type": "choice",
@@ -175,13 +182,13 @@ DESCRIPTION = (
 )
 # What tells the two resources apart; everything else is built the same way for both.
 HEADERS = {
-    "self": {
+    Respondent.SELF: {
         "id": "iop-self-screen",
         "name": "IOPSelfScreen",
         "title": "IOP self-screen",
         "description": DESCRIPTION,
     },
-    "loved_one": {
+    Respondent.LOVED_ONE: {
         "id": "iop-self-screen-collateral",
         "name": "IOPSelfScreenCollateral",
         "title": "IOP self-screen, answered by a family member or friend",
@@ -200,16 +207,18 @@ def questionnaire_version(questionnaire: Questionnaire) -> str:
     return f"{questionnaire.version}+rules.{RULES_VERSION}"
 
 
-def build_questionnaire(questionnaire: Questionnaire | None = None, respondent: str = "self") -> dict:
+def build_questionnaire(
+    questionnaire: Questionnaire | None = None, respondent: str = Respondent.SELF
+) -> Resource:
     """The FHIR R4 Questionnaire that ``respondent`` answers, as a JSON-ready dict, checked
     against the FHIR models."""
-    check_respondent(respondent)
+    who = check_respondent(respondent)
     questionnaire = questionnaire or load_questionnaire()
-    header = HEADERS[respondent]
+    header = HEADERS[who]
     version = questionnaire_version(questionnaire)
-    resource: dict = {"resourceType": "Questionnaire", "id": header["id"], "url": URLS[respondent]}
+    resource: Resource = {"resourceType": "Questionnaire", "id": header["id"], "url": URLS[who]}
     resource["version"] = version
-    if respondent == "loved_one":
+    if respondent == Respondent.LOVED_ONE:
         # The same items, codes and conditions as the self Questionnaire, reworded.
         resource["derivedFrom"] = [f"{CANONICAL_URL}|{version}"]
     resource |= {

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from scoring import cutoffs as c
 from scoring.answers import Get, is_yes, lenient
 from scoring.questionnaire import load_questionnaire
+from scoring.schema import ScaleItem
+
+# One instrument's scores as the result JSON shows them (``{"score": 12, "band": "moderate"}``);
+# each function below says which fields. Any: the fields mix ints, floats, bools and bands.
+Scores = dict[str, Any]
 
 AUDITC_IDS = ("auditc.1", "auditc.2", "auditc.3")
 PHQ9_IDS = tuple(f"phq9.{n}" for n in range(1, 10))
@@ -19,7 +26,7 @@ MSPSS_IDS = tuple(f"mspss.{n}" for n in range(1, 13))
 MSPSS_SUBSCALE_IDS = {name: tuple(f"mspss.{n}" for n in items) for name, items in c.MSPSS_SUBSCALES.items()}
 
 
-def auditc(get: Get) -> dict:
+def auditc(get: Get) -> Scores:
     # Items 2 and 3 are not asked of someone who never drinks; they count 0.
     score = sum(filter(None, map(get, AUDITC_IDS)))
     threshold = c.AUDITC_POSITIVE_MALE if get("about.sex_at_birth") == "male" else c.AUDITC_POSITIVE_OTHER
@@ -30,7 +37,7 @@ def auditc(get: Get) -> dict:
     }
 
 
-def taps1(get: Get) -> dict:
+def taps1(get: Get) -> Scores:
     tobacco, drugs, rx = get("taps1.tobacco"), get("taps1.drugs"), get("taps1.rx")
     return {
         "tobacco": tobacco,
@@ -40,17 +47,17 @@ def taps1(get: Get) -> dict:
     }
 
 
-def phq9(get: Get) -> dict:
+def phq9(get: Get) -> Scores:
     score = sum(map(get, PHQ9_IDS))
     return {"score": score, "band": c.band(score, c.PHQ9_BANDS)}
 
 
-def gad7(get: Get) -> dict:
+def gad7(get: Get) -> Scores:
     score = sum(map(get, GAD7_IDS))
     return {"score": score, "band": c.band(score, c.GAD7_BANDS)}
 
 
-def pcptsd5(get: Get) -> dict:
+def pcptsd5(get: Get) -> Scores:
     # Without exposure the five symptom items are not asked and the score is 0.
     score = sum(map(get, PCPTSD5_IDS)) if get("pcptsd5.exposure") else 0
     return {"score": score, "band": "positive" if score >= c.PCPTSD5_POSITIVE else "negative"}
@@ -65,7 +72,7 @@ def cssrs_high(get: Get) -> bool:
     )
 
 
-def cssrs(get: Get) -> dict:
+def cssrs(get: Get) -> Scores:
     # High risk is known from any one answer, even on a screen stopped at that answer. A family
     # member's "unknown" counts as not yes here; the safety domain treats it as uncertain.
     if cssrs_high(lenient(get)):
@@ -79,7 +86,7 @@ def cssrs(get: Get) -> dict:
     return {"risk": risk}
 
 
-def bam(get: Get) -> dict | None:
+def bam(get: Get) -> Scores | None:
     """None when the BAM was not asked (no drinking, drug use or history of a problem): the
     result then leaves ``bam`` out."""
     if get("bam.1") is None:
@@ -97,7 +104,7 @@ def bam(get: Get) -> dict | None:
     }
 
 
-def mspss(get: Get) -> dict:
+def mspss(get: Get) -> Scores:
     values = dict(zip(MSPSS_IDS, map(get, MSPSS_IDS), strict=True))
     mean = round(sum(values.values()) / len(values), 2)
     if mean < c.MSPSS_LOW_BELOW:
@@ -106,7 +113,7 @@ def mspss(get: Get) -> dict:
         band = "moderate"
     else:
         band = "high"
-    result = {"mean": mean, "band": band}
+    result: Scores = {"mean": mean, "band": band}
     for name, ids in MSPSS_SUBSCALE_IDS.items():
         result[name] = round(sum(map(values.__getitem__, ids)) / len(ids), 2)
     return result
@@ -118,9 +125,15 @@ def score_ranges() -> dict[str, tuple[int, int]]:
     the questionnaire data, so no page restates it."""
     items = load_questionnaire().items
 
+    def values(item_id: str) -> list[int]:
+        item = items[item_id]
+        if not isinstance(item, ScaleItem):
+            raise TypeError(f"{item_id} is not a scored item")
+        return [option.value for option in item.options]
+
     def total(ids: tuple[str, ...]) -> tuple[int, int]:
-        values = [[option.value for option in items[i].options] for i in ids]
-        return sum(map(min, values)), sum(map(max, values))
+        options = [values(i) for i in ids]
+        return sum(min(v) for v in options), sum(max(v) for v in options)
 
     mspss_low, mspss_high = total(MSPSS_IDS)
     return {
@@ -136,7 +149,7 @@ def score_ranges() -> dict[str, tuple[int, int]]:
     }
 
 
-INSTRUMENTS = {
+INSTRUMENTS: dict[str, Callable[[Get], Scores | None]] = {
     "auditc": auditc,
     "taps1": taps1,
     "phq9": phq9,

@@ -14,17 +14,19 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from scoring.contract import CANONICAL, EXCLUSIVE_CODES, LOVED_ONE_MAY_NOT_KNOW
-from scoring.schema import Clause, Condition, Item, Section
+from scoring.schema import Clause, CodeOption, Condition, Item, Section, YesNoItem
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
 # The comparison each condition operator stands for (shared by the validator and FHIR export).
-OPS: dict[str, Callable[[object, object], bool]] = {
+# Any: a clause compares an answer with a value of the item's own type (checked at load time).
+OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,
@@ -107,10 +109,11 @@ def _load_section(path: Path) -> Section:
         raise QuestionnaireError(f"{path.name}: {_describe(exc, raw)}") from exc
 
 
-def _describe(exc: ValidationError, raw: dict) -> str:
+def _describe(exc: ValidationError, raw: dict[object, object]) -> str:
     """Turn pydantic's error locations into 'item phq9.3: field: problem' lines."""
     lines = []
-    items = raw.get("items") if isinstance(raw.get("items"), list) else []
+    listed = raw.get("items")
+    items = listed if isinstance(listed, list) else []
     for error in exc.errors():
         loc = list(error["loc"])
         where = ""
@@ -131,8 +134,8 @@ def _describe(exc: ValidationError, raw: dict) -> str:
     return "; ".join(lines)
 
 
-def _item_values(item: Item) -> tuple | None:
-    if item.type == "yes_no":
+def _item_values(item: Item) -> tuple[int | str, ...] | None:
+    if isinstance(item, YesNoItem):
         return None
     return tuple(option.value for option in item.options)
 
@@ -146,10 +149,11 @@ def _check_against_contract(path: Path, item: Item) -> None:
             f"{path.name}: item {item.id}: type {item.type!r} but the spec makes it {canonical.type!r}"
         )
     values = _item_values(item)
-    if values is not None and set(values) != set(canonical.values):
+    spec_values = canonical.values or ()
+    if values is not None and set(values) != set(spec_values):
         raise QuestionnaireError(
             f"{path.name}: item {item.id}: option values {sorted(values, key=str)} do not match "
-            f"the spec's {sorted(canonical.values, key=str)}"
+            f"the spec's {sorted(spec_values, key=str)}"
         )
     may_not_know = item.type == "yes_no" and item.unknown_label is not None
     if may_not_know != (item.id in LOVED_ONE_MAY_NOT_KNOW):
@@ -158,7 +162,11 @@ def _check_against_contract(path: Path, item: Item) -> None:
             f"{path.name}: item {item.id}: {should} an unknown_label (the spec lets a family member "
             'answer "I don\'t know" exactly to ' + ", ".join(sorted(LOVED_ONE_MAY_NOT_KNOW)) + ")"
         )
-    exclusive = {o.value for o in item.options if getattr(o, "exclusive", False)} if values else set()
+    exclusive = (
+        {o.value for o in item.options if isinstance(o, CodeOption) and o.exclusive}
+        if not isinstance(item, YesNoItem)
+        else set()
+    )
     expected = {EXCLUSIVE_CODES[item.id]} if item.id in EXCLUSIVE_CODES else set()
     if exclusive != expected:
         raise QuestionnaireError(
@@ -182,7 +190,7 @@ def _check_condition(path: Path, item: Item, earlier: Mapping[str, Item]) -> Non
         elif target.type == "scale" and type(clause.value) is not int:
             problem = f"its condition on {clause.item} must compare with a whole number"
         elif target.type == "single_choice" and (
-            clause.op in _ORDER_OPS or clause.value not in _item_values(target)
+            clause.op in _ORDER_OPS or clause.value not in (_item_values(target) or ())
         ):
             problem = f"its condition on {clause.item} must test = or != one of its option values"
         if problem:

@@ -15,9 +15,17 @@ from __future__ import annotations
 
 import functools
 
-PRONOUNS = {
-    "self": {"they": "you", "their": "your", "them": "you", "They": "You", "Their": "Your"},
-    "loved_one": {"they": "they", "their": "their", "them": "them", "They": "They", "Their": "Their"},
+from scoring.vocab import Respondent
+
+PRONOUNS: dict[Respondent, dict[str, str]] = {
+    Respondent.SELF: {"they": "you", "their": "your", "them": "you", "They": "You", "Their": "Your"},
+    Respondent.LOVED_ONE: {
+        "they": "they",
+        "their": "their",
+        "them": "them",
+        "They": "They",
+        "Their": "Their",
+    },
 }
 
 # IOP indicators: (the finding, what IOP offers for it).
@@ -170,7 +178,7 @@ DETAILS = {
 
 
 @functools.lru_cache(maxsize=4096)
-def render(rule: str, respondent: str, details: tuple[str, ...] = (), also_noted: bool = False) -> str:
+def render(rule: str, respondent: Respondent, details: tuple[str, ...] = (), also_noted: bool = False) -> str:
     """The reason's text: signs as sentences, other details as phrases joined in plain English
     (cached: few distinct). ``also_noted``: an IOP indicator under another suggestion, said as a
     finding only."""

@@ -7,9 +7,9 @@ agreement with the spec's canonical values) live in ``scoring.questionnaire``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 ConditionOp = Literal["=", "!=", ">", ">=", "<", "<="]
 
@@ -50,7 +50,8 @@ class Condition(_Strict):
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
-        return self.any if self.any is not None else self.all  # type: ignore[return-value]
+        # ``or ()`` only for the type checker: once validated, exactly one of the two is set.
+        return self.any if self.any is not None else self.all or ()
 
 
 class IntOption(_Strict):
@@ -65,6 +66,23 @@ class CodeOption(_Strict):
     label_loved_one: str | None = None
     # A multi-choice code that must be chosen alone (``none_3m``: "none in the past 3 months").
     exclusive: bool = False
+
+
+_Option = TypeVar("_Option", IntOption, CodeOption)
+
+
+def _unique_values(options: tuple[_Option, ...]) -> tuple[_Option, ...]:
+    """An item's option values must differ."""
+    seen: set[int | str] = set()
+    for option in options:
+        if option.value in seen:
+            raise ValueError(f"option value {option.value!r} appears twice")
+        seen.add(option.value)
+    return options
+
+
+# The answer options of every item type that has them: at least two, values distinct.
+Options = Annotated[tuple[_Option, ...], Field(min_length=2), AfterValidator(_unique_values)]
 
 
 class _ItemBase(_Strict):
@@ -94,29 +112,21 @@ class ScaleItem(_ItemBase):
     """Answered with an int; each option carries its published score."""
 
     type: Literal["scale"]
-    options: tuple[IntOption, ...] = Field(min_length=2)
-    # Render hint: a horizontal slider suits the 0-10 readiness ruler, radios everything else.
-    display: Literal["radio", "slider"] = "radio"
-
-    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
+    options: Options[IntOption]
 
 
 class SingleChoiceItem(_ItemBase):
     """Answered with one ``str`` code."""
 
     type: Literal["single_choice"]
-    options: tuple[CodeOption, ...] = Field(min_length=2)
-
-    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
+    options: Options[CodeOption]
 
 
 class MultiChoiceItem(_ItemBase):
     """Answered with a non-empty list of distinct ``str`` codes."""
 
     type: Literal["multi_choice"]
-    options: tuple[CodeOption, ...] = Field(min_length=2)
-
-    _unique = field_validator("options")(lambda cls, options: _unique_options(options))
+    options: Options[CodeOption]
 
 
 Item = Annotated[
@@ -139,13 +149,3 @@ class Section(_Strict):
     # Citation shown in the README and the FHIR export for instrument sections.
     source: str | None = None
     items: tuple[Item, ...] = Field(min_length=1)
-
-
-def _unique_options(options: tuple) -> tuple:
-    """An item's option values must differ (one validator shared by every item type)."""
-    seen = set()
-    for option in options:
-        if option.value in seen:
-            raise ValueError(f"option value {option.value!r} appears twice")
-        seen.add(option.value)
-    return options

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scoring.answers import Get, NotAnswered, is_yes, lenient
-from scoring.domains import RECENT_STATUSES, at_least, relapse_signs, urgent_triggers, withdrawal_high_paths
+from scoring.domains import (
+    RECENT_STATUSES,
+    InstrumentScores,
+    Levels,
+    at_least,
+    relapse_signs,
+    urgent_triggers,
+    withdrawal_high_paths,
+)
 from scoring.instruments import score_ranges
 from scoring.reason_text import render
+from scoring.vocab import Disposition, Domain, Level, Respondent
 
-DISPOSITIONS = ("urgent", "higher_level", "iop", "iop_with_supports", "outpatient")
+DISPOSITIONS = tuple(Disposition)
 # Flags that name a need of their own: beside any of them an outpatient reason must not say the
 # answers show no concerns.
 FLAGS_WITH_A_NEED = (
@@ -30,23 +40,29 @@ FLAGS_WITH_A_NEED = (
 )
 
 
+# The answers and scores behind a reason, by item id or score name ("phq9.score"): JSON values.
+Evidence = dict[str, Any]
+# One reason of the result: ``{"rule": ..., "text": ..., "evidence": {...}}``, maybe "also_noted".
+Reason = dict[str, Any]
+
+
 @dataclass
 class Fired:
     details: list[str] = field(default_factory=list)
-    evidence: dict = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=dict)
 
 
-Rule = Callable[[Get, dict, dict], "Fired | None"]
+Rule = Callable[[Get, InstrumentScores, Levels], "Fired | None"]
 
 
-def _need(levels: dict) -> bool:
-    return at_least("substance_use", levels["substance_use"], "moderate") or at_least(
-        "mental_health", levels["mental_health"], "moderate"
+def _need(levels: Levels) -> bool:
+    return at_least(Domain.SUBSTANCE_USE, levels[Domain.SUBSTANCE_USE], Level.MODERATE) or at_least(
+        Domain.MENTAL_HEALTH, levels[Domain.MENTAL_HEALTH], Level.MODERATE
     )
 
 
-def _score_evidence(ins: dict, *names: str) -> dict:
-    evidence = {}
+def _score_evidence(ins: InstrumentScores, *names: str) -> Evidence:
+    evidence: Evidence = {}
     for name in names:
         score = ins[name]
         evidence[f"{name}.score"] = score["score"]
@@ -54,12 +70,12 @@ def _score_evidence(ins: dict, *names: str) -> dict:
     return evidence
 
 
-def rule_urgent(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["safety"] != "urgent":
+def rule_urgent(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.SAFETY] != Level.URGENT:
         return None
     known = lenient(get)
     triggers = urgent_triggers(known)
-    evidence = {"domains.safety": "urgent"}
+    evidence: Evidence = {"domains.safety": Level.URGENT}
     for item_id in (
         "cssrs.4",
         "cssrs.5",
@@ -74,13 +90,13 @@ def rule_urgent(get: Get, ins: dict, levels: dict) -> Fired | None:
     return Fired(triggers, evidence)
 
 
-def rule_h1(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["withdrawal_medical"] != "high":
+def rule_h1(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.WITHDRAWAL_MEDICAL] != Level.HIGH:
         return None
-    return Fired(withdrawal_high_paths(get), {"domains.withdrawal_medical": "high"})
+    return Fired(withdrawal_high_paths(get), {"domains.withdrawal_medical": Level.HIGH})
 
 
-def _h1_reasons(fired: Fired, respondent: str) -> list[dict]:
+def _h1_reasons(fired: Fired, respondent: Respondent) -> list[Reason]:
     """H1 speaks in two voices: withdrawal risk (detox first) and an unstable medical condition
     (medical care first), each with its own reason when it holds; both name rule H1."""
     withdrawal = [d for d in fired.details if d != "medical_unstable"]
@@ -93,31 +109,34 @@ def _h1_reasons(fired: Fired, respondent: str) -> list[dict]:
     return reasons
 
 
-def rule_h2(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["home_support"] != "unsafe" or not _need(levels):
+def rule_h2(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.HOME_SUPPORT] != Level.UNSAFE or not _need(levels):
         return None
     details = _unsafe_home_details(get)
     return Fired(details, {"home.safe": get("home.safe"), "home.housing": get("home.housing")})
 
 
-def rule_h3(get: Get, ins: dict, levels: dict) -> Fired | None:
+def rule_h3(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     recent_iop = (
         get("prior_care.most_intensive_12m") in ("iop", "php") and get("prior_care.status") in RECENT_STATUSES
     )
-    if not (recent_iop and levels["relapse_risk"] == "high"):
+    if not (recent_iop and levels[Domain.RELAPSE_RISK] == Level.HIGH):
         return None
     return Fired(
         relapse_signs(get, ins),
         {
             "prior_care.most_intensive_12m": get("prior_care.most_intensive_12m"),
             "prior_care.status": get("prior_care.status"),
-            "domains.relapse_risk": "high",
+            "domains.relapse_risk": Level.HIGH,
         },
     )
 
 
-def rule_h4(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["mental_health"] != "high" or levels["home_support"] not in ("unsafe", "low"):
+def rule_h4(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.MENTAL_HEALTH] != Level.HIGH or levels[Domain.HOME_SUPPORT] not in (
+        Level.UNSAFE,
+        Level.LOW,
+    ):
         return None
     ranges = score_ranges()
     details = [
@@ -125,12 +144,12 @@ def rule_h4(get: Get, ins: dict, levels: dict) -> Fired | None:
     ]
     return Fired(
         details,
-        {**_score_evidence(ins, "phq9", "gad7"), "domains.home_support": levels["home_support"]},
+        {**_score_evidence(ins, "phq9", "gad7"), "domains.home_support": levels[Domain.HOME_SUPPORT]},
     )
 
 
-def rule_step_down(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["prior_care"] != "recent_intensive":
+def rule_step_down(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.PRIOR_CARE] != Level.RECENT_INTENSIVE:
         return None
     most, status = get("prior_care.most_intensive_12m"), get("prior_care.status")
     return Fired(
@@ -139,14 +158,15 @@ def rule_step_down(get: Get, ins: dict, levels: dict) -> Fired | None:
     )
 
 
-def rule_co_occurring(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["dual_diagnosis"] != "present":
+def rule_co_occurring(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.DUAL_DIAGNOSIS] != Level.PRESENT:
         return None
+    use, mood = levels[Domain.SUBSTANCE_USE], levels[Domain.MENTAL_HEALTH]
     return Fired(
-        [f"use_{levels['substance_use']}", f"mood_{levels['mental_health']}"],
+        [f"use_{use}", f"mood_{mood}"],
         {
-            "domains.substance_use": levels["substance_use"],
-            "domains.mental_health": levels["mental_health"],
+            "domains.substance_use": use,
+            "domains.mental_health": mood,
             "auditc.score": ins["auditc"]["score"],
             "taps1.drugs": ins["taps1"]["drugs"],
             "taps1.rx": ins["taps1"]["rx"],
@@ -156,8 +176,8 @@ def rule_co_occurring(get: Get, ins: dict, levels: dict) -> Fired | None:
     )
 
 
-def rule_relapse_risk(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if not at_least("relapse_risk", levels["relapse_risk"], "moderate"):
+def rule_relapse_risk(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if not at_least(Domain.RELAPSE_RISK, levels[Domain.RELAPSE_RISK], Level.MODERATE):
         return None
     bam = ins["bam"]
     return Fired(
@@ -167,46 +187,49 @@ def rule_relapse_risk(get: Get, ins: dict, levels: dict) -> Fired | None:
             "bam.risk": bam["risk"],
             "bam.protective": bam["protective"],
             "relapse.recent_return": get("relapse.recent_return"),
-            "domains.relapse_risk": levels["relapse_risk"],
+            "domains.relapse_risk": levels[Domain.RELAPSE_RISK],
         },
     )
 
 
-def rule_step_up(get: Get, ins: dict, levels: dict) -> Fired | None:
+def rule_step_up(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     if get("prior_care.outpatient_not_enough") != "yes":
         return None
     return Fired([], {"prior_care.outpatient_not_enough": "yes"})
 
 
-def rule_repeated_treatment(get: Get, ins: dict, levels: dict) -> Fired | None:
+def rule_repeated_treatment(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     episodes = get("prior_care.episodes_lifetime")
     if episodes not in ("2_3", "4_plus"):
         return None
     return Fired([episodes], {"prior_care.episodes_lifetime": episodes})
 
 
-def rule_severe_symptoms(get: Get, ins: dict, levels: dict) -> Fired | None:
+def rule_severe_symptoms(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     details = []
-    if levels["substance_use"] == "high":
+    if levels[Domain.SUBSTANCE_USE] == Level.HIGH:
         details.append("severe_use")
-    if levels["mental_health"] == "high":
+    if levels[Domain.MENTAL_HEALTH] == Level.HIGH:
         details.append("severe_mood")
     if not details:
         return None
     return Fired(
         details,
-        {"domains.substance_use": levels["substance_use"], "domains.mental_health": levels["mental_health"]},
+        {
+            "domains.substance_use": levels[Domain.SUBSTANCE_USE],
+            "domains.mental_health": levels[Domain.MENTAL_HEALTH],
+        },
     )
 
 
-def rule_recent_overdose(get: Get, ins: dict, levels: dict) -> Fired | None:
+def rule_recent_overdose(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     if not is_yes(get("safety.overdose_90d")):
         return None
     return Fired([], {"safety.overdose_90d": True})
 
 
-def rule_home_support_low(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["home_support"] != "low":
+def rule_home_support_low(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.HOME_SUPPORT] != Level.LOW:
         return None
     details = []
     if ins["mspss"]["band"] == "low":
@@ -225,16 +248,16 @@ def rule_home_support_low(get: Get, ins: dict, levels: dict) -> Fired | None:
     )
 
 
-def rule_home_support_unsafe(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["home_support"] != "unsafe":
+def rule_home_support_unsafe(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.HOME_SUPPORT] != Level.UNSAFE:
         return None
     return Fired(
         _unsafe_home_details(get), {"home.safe": get("home.safe"), "home.housing": get("home.housing")}
     )
 
 
-def rule_practical_barrier(get: Get, ins: dict, levels: dict) -> Fired | None:
-    if levels["practical"] != "barrier":
+def rule_practical_barrier(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
+    if levels[Domain.PRACTICAL] != Level.BARRIER:
         return None
     details = []
     if get("practical.attend_hours") == "no":
@@ -276,7 +299,7 @@ BARRIER_RULES: dict[str, Rule] = {
 }
 
 
-def _fire(rules: dict[str, Rule], get: Get, ins: dict, levels: dict) -> dict[str, Fired]:
+def _fire(rules: dict[str, Rule], get: Get, ins: InstrumentScores, levels: Levels) -> dict[str, Fired]:
     """Every rule of a group that fires; a rule whose inputs were never reached is skipped."""
     fired = {}
     for name, rule in rules.items():
@@ -290,9 +313,9 @@ def _fire(rules: dict[str, Rule], get: Get, ins: dict, levels: dict) -> dict[str
 
 
 def _reason(
-    rule: str, fired: Fired, respondent: str, template: str | None = None, *, also_noted: bool = False
-) -> dict:
-    reason = {
+    rule: str, fired: Fired, respondent: Respondent, template: str | None = None, *, also_noted: bool = False
+) -> Reason:
+    reason: Reason = {
         "rule": rule,
         "text": render(template or rule, respondent, tuple(fired.details), also_noted),
         "evidence": fired.evidence,
@@ -302,8 +325,8 @@ def _reason(
     return reason
 
 
-def _reasons(group: dict[str, Fired], respondent: str, *, also_noted: bool = False) -> list[dict]:
-    reasons = []
+def _reasons(group: dict[str, Fired], respondent: Respondent, *, also_noted: bool = False) -> list[Reason]:
+    reasons: list[Reason] = []
     for name, fired in group.items():
         if name == "H1":
             reasons += _h1_reasons(fired, respondent)
@@ -319,8 +342,12 @@ def _reasons(group: dict[str, Fired], respondent: str, *, also_noted: bool = Fal
 
 
 def suggest(
-    get: Get, ins: dict, levels: dict, respondent: str, flags: tuple[str, ...] = ()
-) -> tuple[str, list[dict]]:
+    get: Get,
+    ins: InstrumentScores,
+    levels: Levels,
+    respondent: Respondent,
+    flags: tuple[str, ...] = (),
+) -> tuple[Disposition, list[Reason]]:
     """The disposition and its reasons, in order: the deciding rules first, then what was also
     noted. ``flags`` (already worked out) keep the outpatient reason from contradicting them."""
     urgent = _fire({"urgent": rule_urgent}, get, ins, levels)
@@ -329,9 +356,9 @@ def suggest(
 
     if urgent:
         reasons = _reasons(urgent, respondent) + _reasons(higher, respondent)
-        return "urgent", reasons + _reasons(indicators, respondent, also_noted=True)
+        return Disposition.URGENT, reasons + _reasons(indicators, respondent, also_noted=True)
     if higher:
-        return "higher_level", _reasons(higher, respondent) + _reasons(
+        return Disposition.HIGHER_LEVEL, _reasons(higher, respondent) + _reasons(
             indicators, respondent, also_noted=True
         )
 
@@ -339,7 +366,7 @@ def suggest(
     if "step_down" in indicators or (_need(levels) and other_indicators):
         barriers = _fire(BARRIER_RULES, get, ins, levels)
         reasons = _reasons(indicators, respondent) + _reasons(barriers, respondent)
-        return ("iop_with_supports" if barriers else "iop"), reasons
+        return (Disposition.IOP_WITH_SUPPORTS if barriers else Disposition.IOP), reasons
 
     if _need(levels):
         template = "outpatient_need"
@@ -348,4 +375,4 @@ def suggest(
     else:
         template = "outpatient_no_need"
     reasons = [_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template)]
-    return "outpatient", reasons + _reasons(indicators, respondent, also_noted=True)
+    return Disposition.OUTPATIENT, reasons + _reasons(indicators, respondent, also_noted=True)

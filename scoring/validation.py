@@ -16,9 +16,11 @@ from typing import NamedTuple
 
 from scoring.contract import UNKNOWN
 from scoring.questionnaire import OPS, Questionnaire, load_questionnaire
-from scoring.schema import Condition, Item
+from scoring.schema import Condition, Item, ScaleItem, SingleChoiceItem, YesNoItem
+from scoring.vocab import Respondent
 
-RESPONDENTS = ("self", "loved_one")
+# The codes, as a caller sends them (argparse shows them in its messages).
+RESPONDENTS = tuple(respondent.value for respondent in Respondent)
 
 
 class ScreenInvalid(ValueError):
@@ -31,7 +33,7 @@ class ScreenInvalid(ValueError):
 
 @dataclass(frozen=True)
 class ValidScreen:
-    respondent: str
+    respondent: Respondent
     answers: Mapping[str, object]
     # Items that were required (or could not be ruled out) but are absent: only ever non-empty
     # for a screen stopped early at an urgent safety answer.
@@ -70,29 +72,31 @@ def _describe_condition(condition: Condition) -> str:
     return joiner.join(f"{c.item} {c.op} {show(c.value)}" for c in condition.clauses)
 
 
-def _value_checker(item: Item, respondent: str) -> tuple[Callable[[object], bool], str]:
+def _value_checker(item: Item, respondent: Respondent) -> tuple[Callable[[object], bool], str]:
     """A fast predicate for one item's values from this respondent, and the message when it fails."""
-    if item.type == "yes_no":
+    if isinstance(item, YesNoItem):
         if item.unknown_label is None:
             return (lambda v: type(v) is bool), "must be true or false"
-        if respondent == "loved_one":
+        if respondent == Respondent.LOVED_ONE:
             return (lambda v: type(v) is bool or v == UNKNOWN), f"must be true, false or {UNKNOWN!r}"
         return (
             (lambda v: type(v) is bool),
             f"must be true or false ({UNKNOWN!r}, I don't know, is accepted only from a family member: "
             "respondent loved_one)",
         )
-    values = [option.value for option in item.options]
-    allowed = frozenset(values)
-    if item.type == "scale":
-        if sorted(values) == list(range(min(values), max(values) + 1)):
-            message = f"must be a whole number from {min(values)} to {max(values)}"
+    if isinstance(item, ScaleItem):
+        scores = [option.value for option in item.options]
+        allowed_scores = frozenset(scores)
+        if sorted(scores) == list(range(min(scores), max(scores) + 1)):
+            message = f"must be a whole number from {min(scores)} to {max(scores)}"
         else:
-            message = "must be one of " + ", ".join(str(v) for v in sorted(values))
+            message = "must be one of " + ", ".join(str(v) for v in sorted(scores))
         # type() rather than isinstance(): True is an int to Python but not a valid score.
-        return (lambda v: type(v) is int and v in allowed), message
-    listed = ", ".join(values)
-    if item.type == "single_choice":
+        return (lambda v: type(v) is int and v in allowed_scores), message
+    codes = [option.value for option in item.options]
+    allowed = frozenset(codes)
+    listed = ", ".join(codes)
+    if isinstance(item, SingleChoiceItem):
         return (lambda v: type(v) is str and v in allowed), f"must be one of: {listed}"
 
     alone = next((option.value for option in item.options if option.exclusive), None)
@@ -117,7 +121,7 @@ class _ItemRule(NamedTuple):
     valid: Callable[[object], bool]
     invalid_message: str
     # Compiled "asked if" (None: always asked), taking the valid answers so far.
-    asked: Callable[[Mapping[str, object]], bool] | None
+    asked: _Asked | None
     condition_text: str
     parents: frozenset[str]
 
@@ -155,7 +159,7 @@ def _compile(condition: Condition) -> Callable[[Mapping[str, object]], bool]:
 
 
 @functools.lru_cache(maxsize=16)
-def _rules(questionnaire: Questionnaire, respondent: str) -> tuple[_ItemRule, ...]:
+def _rules(questionnaire: Questionnaire, respondent: Respondent) -> tuple[_ItemRule, ...]:
     rules = []
     for item in questionnaire.items.values():
         valid, message = _value_checker(item, respondent)
@@ -176,18 +180,26 @@ def _rules(questionnaire: Questionnaire, respondent: str) -> tuple[_ItemRule, ..
 _ABSENT = object()
 
 
-def _value_kind(item: Item, respondent: str) -> tuple[type, frozenset | None] | None:
+# The one type an item's values have, and the values allowed (None: any value of that type).
+_Kind = tuple[type, frozenset[int | str] | None]
+_Asked = Callable[[Mapping[str, object]], bool]
+_Valid = Callable[[object], bool]
+
+
+def _value_kind(item: Item, respondent: Respondent) -> _Kind | None:
     """The one type an item's values have and the values allowed (None: any of that type), so
     that a whole screen can be checked in two passes in C; None when that cannot say it (a list
     of codes; true, false or "unknown"): that item is checked with its own predicate. Never more
     lenient than ``_value_checker``, whose verdict stands whenever the two differ."""
-    if item.type == "yes_no":
-        if item.unknown_label is not None and respondent == "loved_one":
+    if isinstance(item, YesNoItem):
+        if item.unknown_label is not None and respondent == Respondent.LOVED_ONE:
             return None
         return bool, None
-    if item.type == "multi_choice":
-        return None
-    return (int if item.type == "scale" else str), frozenset(option.value for option in item.options)
+    if isinstance(item, ScaleItem):
+        return int, frozenset(option.value for option in item.options)
+    if isinstance(item, SingleChoiceItem):
+        return str, frozenset(option.value for option in item.options)
+    return None  # multi_choice
 
 
 class _Layout(NamedTuple):
@@ -196,10 +208,10 @@ class _Layout(NamedTuple):
     size: int
     # The values of the items ``_value_kind`` describes, those with a set of values first; the
     # exact type of each, and the allowed values of the first ones.
-    values: Callable[[Mapping[str, object]], tuple]
+    values: Callable[[Mapping[str, object]], tuple[object, ...]]
     types: tuple[type, ...]
-    allowed: tuple[frozenset, ...]
-    one_by_one: tuple[tuple[str, Callable[[object], bool]], ...]
+    allowed: tuple[frozenset[int | str], ...]
+    one_by_one: tuple[tuple[str, _Valid], ...]
 
 
 _IN = frozenset.__contains__
@@ -215,20 +227,21 @@ class _FastPlan:
     checked against each item's allowed types, then values.
     """
 
-    def __init__(self, questionnaire: Questionnaire, respondent: str):
-        conditions: dict[tuple, int] = {}
-        compiled = []
-        self._items: list[tuple[str, int | None, tuple | None, Callable[[object], bool]]] = []
+    def __init__(self, questionnaire: Questionnaire, respondent: Respondent):
+        conditions: dict[tuple[object, ...], int] = {}
+        compiled: list[_Asked] = []
+        self._items: list[tuple[str, int | None, _Kind | None, _Valid]] = []
         for item, rule in zip(questionnaire.items.values(), _rules(questionnaire, respondent), strict=True):
             index = None
-            if item.asked_if is not None:
+            condition, asked = item.asked_if, rule.asked
+            if condition is not None and asked is not None:  # one is compiled from the other
                 key = (
-                    item.asked_if.behavior,
-                    tuple((c.item, c.op, type(c.value), c.value) for c in item.asked_if.clauses),
+                    condition.behavior,
+                    tuple((c.item, c.op, type(c.value), c.value) for c in condition.clauses),
                 )
                 if key not in conditions:
                     conditions[key] = len(compiled)
-                    compiled.append(rule.asked)
+                    compiled.append(asked)
                 index = conditions[key]
             self._items.append((item.id, index, _value_kind(item, respondent), rule.valid))
         self._conditions = tuple(compiled)
@@ -237,19 +250,23 @@ class _FastPlan:
         self._layouts: dict[tuple[bool, ...], _Layout] = {}
 
     def _layout(self, outcomes: tuple[bool, ...]) -> _Layout:
-        size, with_values, typed_only, one_by_one = 0, [], [], []
+        size = 0
+        with_values: list[tuple[str, type, frozenset[int | str]]] = []
+        typed_only: list[tuple[str, type]] = []
+        one_by_one: list[tuple[str, _Valid]] = []
         for item_id, index, kind, is_valid in self._items:
             if index is not None and not outcomes[index]:
                 continue
             size += 1
             if kind is None:
                 one_by_one.append((item_id, is_valid))
+            elif kind[1] is None:
+                typed_only.append((item_id, kind[0]))
             else:
-                (typed_only if kind[1] is None else with_values).append((item_id, kind))
-        checked = with_values + typed_only
-        keys = [item_id for item_id, _ in checked]
+                with_values.append((item_id, kind[0], kind[1]))
+        keys = [item_id for item_id, _, _ in with_values] + [item_id for item_id, _ in typed_only]
         # itemgetter of one key returns the bare value; wrap it so the getter always gives a tuple.
-        values = (
+        values: Callable[[Mapping[str, object]], tuple[object, ...]] = (
             operator.itemgetter(*keys)
             if len(keys) > 1
             else (lambda answers: tuple(map(answers.__getitem__, keys)))
@@ -257,8 +274,9 @@ class _FastPlan:
         layout = _Layout(
             size=size,
             values=values,
-            types=tuple(value_type for _, (value_type, _) in checked),
-            allowed=tuple(allowed for _, (_, allowed) in with_values),
+            types=tuple(value_type for _, value_type, _ in with_values)
+            + tuple(value_type for _, value_type in typed_only),
+            allowed=tuple(allowed for _, _, allowed in with_values),
             one_by_one=tuple(one_by_one),
         )
         self._layouts[outcomes] = layout
@@ -291,7 +309,7 @@ class _FastPlan:
 
 
 @functools.lru_cache(maxsize=16)
-def _fast_plan(questionnaire: Questionnaire, respondent: str) -> _FastPlan:
+def _fast_plan(questionnaire: Questionnaire, respondent: Respondent) -> _FastPlan:
     return _FastPlan(questionnaire, respondent)
 
 
@@ -314,14 +332,19 @@ def check_screen(
         and _fast_plan(questionnaire, screen["respondent"]).accepts(screen["answers"])
     ):
         return ValidScreen(
-            respondent=screen["respondent"], answers=dict(screen["answers"]), unanswered=frozenset()
+            respondent=Respondent(screen["respondent"]),
+            answers=dict(screen["answers"]),
+            unanswered=frozenset(),
         )
 
     errors: list[dict[str, str]] = []
     if not isinstance(screen, Mapping):
         raise ScreenInvalid([{"item": "screen", "message": "must be an object with respondent and answers"}])
-    respondent = screen.get("respondent")
-    if respondent not in RESPONDENTS:
+    given = screen.get("respondent")
+    # An unknown respondent is judged as "self": the stricter of the two (no "unknown" answers).
+    # It never reaches a ValidScreen: the error below refuses the screen.
+    respondent = Respondent.LOVED_ONE if given == Respondent.LOVED_ONE else Respondent.SELF
+    if given not in RESPONDENTS:
         errors.append({"item": "respondent", "message": "must be 'self' or 'loved_one'"})
     answers = screen.get("answers")
     if not isinstance(answers, Mapping):
@@ -341,8 +364,7 @@ def check_screen(
     unanswered: set[str] = set()  # absent, and asked (or not ruled out)
     required_missing: list[str] = []
     # Unpacked rather than read by attribute: this loop runs ~90 times per screen.
-    # An unknown respondent is judged as "self": the stricter of the two (no "unknown" answers).
-    rules = _rules(questionnaire, "loved_one" if respondent == "loved_one" else "self")
+    rules = _rules(questionnaire, respondent)
     for item_id, is_valid, invalid_message, asked_if, condition_text, parents in rules:
         if asked_if is None:
             asked: bool | None = True

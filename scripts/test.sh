@@ -34,6 +34,8 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== bandit (high severity)"
 .venv/bin/bandit -q -c pyproject.toml -r scoring intake ui pages app.py -lll
+echo "== mypy (strict on scoring and intake)"
+.venv/bin/mypy
 
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"

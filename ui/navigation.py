@@ -10,7 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from intake.staff import StaffView
-from ui.staff_auth import current_staff
+from intake.vocab import Role
+from ui.staff.auth import current_staff
+from ui.staff.state import StaffPage
 
 PARTICIPANT_PAGES = [
     ("pages/welcome.py", "Welcome", ":material/home:", "welcome"),
@@ -18,14 +20,20 @@ PARTICIPANT_PAGES = [
     ("pages/levels_of_care.py", "Levels of care", ":material/stairs:", "levels_of_care"),
     ("pages/families.py", "For families", ":material/diversity_3:", "families"),
 ]
-STAFF_SIGN_IN = ("pages/staff_signin.py", "Staff sign-in", ":material/login:", "staff_signin")
+STAFF_SIGN_IN = ("pages/staff_signin.py", "Staff sign-in", ":material/login:", StaffPage.SIGNIN)
 # (path, title, icon, url path, role needed); url paths match the file names Streamlit serves cold.
 STAFF_PAGES = [
-    ("pages/staff_queue.py", "Queue", ":material/inbox:", "staff_queue", "intake"),
-    ("pages/staff_review.py", "Screen review", ":material/assignment:", "staff_review", "intake"),
-    ("pages/staff_insights.py", "Insights", ":material/monitoring:", "staff_insights", "intake"),
-    ("pages/staff_audit.py", "Audit log", ":material/policy:", "staff_audit", "admin"),
-    ("pages/staff_accounts.py", "Staff accounts", ":material/manage_accounts:", "staff_accounts", "admin"),
+    ("pages/staff_queue.py", "Queue", ":material/inbox:", StaffPage.QUEUE, Role.INTAKE),
+    ("pages/staff_review.py", "Screen review", ":material/assignment:", StaffPage.REVIEW, Role.INTAKE),
+    ("pages/staff_insights.py", "Insights", ":material/monitoring:", StaffPage.INSIGHTS, Role.INTAKE),
+    ("pages/staff_audit.py", "Audit log", ":material/policy:", StaffPage.AUDIT, Role.ADMIN),
+    (
+        "pages/staff_accounts.py",
+        "Staff accounts",
+        ":material/manage_accounts:",
+        StaffPage.ACCOUNTS,
+        Role.ADMIN,
+    ),
 ]
 STAFF_SECTION = "Intake staff"
 
@@ -35,9 +43,9 @@ def staff_entries(staff: StaffView | None) -> list[tuple[str, str, str, str, boo
     # The sign-in page stays out of the menu: people answering the screen need no staff entry
     # in their way. Staff reach it by the link at the foot of the welcome page, or by its URL.
     path, title, icon, url = STAFF_SIGN_IN
-    entries = [(path, title, icon, url, False)]
+    entries: list[tuple[str, str, str, str, bool]] = [(path, title, icon, url, False)]
     for path, title, icon, url, role in STAFF_PAGES:
-        allowed = staff is not None and (role != "admin" or staff.is_admin)
+        allowed = staff is not None and (role is not Role.ADMIN or staff.is_admin)
         entries.append((path, title, icon, url, allowed))
     return entries
 

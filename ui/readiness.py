@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import FragmentHandledException
 
 from intake.settings import ConfigError, get_settings
+from intake.usecases.health import database_problem
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
 from ui.setup import crisis_footer
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 # Set once a session has passed: its later reruns (every click) skip the database round trip.
 # The probe's run is always a new session, so it always checks.
 READY_KEY = "iop-ready"
-DATABASE_DOWN = "the database (DATABASE_URL) cannot be reached or brought up to date; see the server log"
 
 
 class NotReady(FragmentHandledException):
@@ -60,25 +59,3 @@ def readiness_problem() -> str | None:
         log.error("questionnaire data is broken: %s", exc)
         return str(exc)
     return database_problem()
-
-
-def database_problem() -> str | None:
-    """Reach the database: on the process's first use this also migrates it and checks
-    IOP_FIELD_KEY against it (intake.db.get_engine). Better no screen than answers that cannot
-    be saved at the end."""
-    from intake.db import get_engine
-
-    try:
-        with get_engine().connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except ConfigError as exc:
-        log.error("configuration refused, serving no page: %s", exc)
-        return str(exc)
-    except SQLAlchemyError as exc:
-        # The driver's first line names host and port, never the password; no statement parameters.
-        log.error("database unavailable, serving no page: %s", str(exc).splitlines()[0])
-        return DATABASE_DOWN
-    except Exception:
-        log.exception("database could not be brought up, serving no page")
-        return DATABASE_DOWN
-    return None

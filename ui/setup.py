@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from intake.settings import ConfigError, get_settings
+from intake.usecases.health import check_field_key
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
 
@@ -88,26 +89,13 @@ def check_settings(*, footer: bool = True, database: bool = False) -> None:
     try:
         get_settings()
         if database:
-            _check_database()
+            check_field_key()
     except ConfigError as exc:
         log.error("configuration refused, serving no page: %s", exc)
         st.error(f"{texts.UNAVAILABLE}\n\nFor the people running this site: {exc}")
         if footer:
             crisis_footer()
         st.stop()
-
-
-def _check_database() -> None:
-    """The engine's first use checks IOP_FIELD_KEY against the key the database records
-    (ConfigError). A database that cannot be reached is left to the page, which says so itself."""
-    from contextlib import suppress
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from intake.db import get_engine
-
-    with suppress(SQLAlchemyError):
-        get_engine()
 
 
 def check_questionnaire() -> None:

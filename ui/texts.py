@@ -6,6 +6,11 @@ wording differs for a family member, the entry is a dict keyed by respondent.
 
 from __future__ import annotations
 
+from scoring.vocab import Disposition, Domain, Level, Respondent
+
+# A text that reads the same for everyone, or one per respondent.
+Worded = str | dict[Respondent, str]
+
 APP_TITLE = "IOP self-screen"
 UNAVAILABLE = "The screen is not available right now. Please try again later. If you need help now, the numbers below are open 24/7."
 
@@ -25,7 +30,10 @@ CONSENT_TEXT = """
 CONSENT_LABEL = "I have read this and I want to start"
 
 RESPONDENT_QUESTION = "Who are you answering for?"
-RESPONDENT_OPTIONS = {"self": "For myself", "loved_one": "For someone I care about"}
+RESPONDENT_OPTIONS: dict[Respondent, str] = {
+    Respondent.SELF: "For myself",
+    Respondent.LOVED_ONE: "For someone I care about",
+}
 LOVED_ONE_NOTE = (
     "You will answer about the person you care about, as best you can. These questions were "
     "tested with people answering about themselves, so the result is a rough guide. It can "
@@ -80,6 +88,8 @@ RESUME_TITLE = "Continue a saved screen"
 RESUME_LABEL = "Your resume code"
 RESUME_HELP = "The 12-letter code you got when you saved, like ABCD-EFGH-JKLM."
 RESUME_BUTTON = "Continue"
+RESUME_UNREACHABLE = "We could not reach our records just now. Please try again in a minute."
+RESUME_UNREADABLE = "This saved screen can no longer be opened. Please start a new one."
 
 START_PROBLEMS = {
     "respondent": "Please choose who you are answering for.",
@@ -110,27 +120,27 @@ CRISIS_FOOTER = (
     "988lifeline.org. In danger right now, or an overdose, seizure or confusion: call **911**. "
     "SAMHSA National Helpline: **1-800-662-4357** (free, 24/7, English and Spanish)."
 )
-ELEVATED_BANNER = {
-    "self": (
+ELEVATED_BANNER: dict[Respondent, str] = {
+    Respondent.SELF: (
         "Thank you for being honest. If you are having thoughts of ending your life, you do not "
         "have to wait. Call or text **988** any time, or chat at 988lifeline.org. If you are in "
         "danger right now, call **911**."
     ),
-    "loved_one": (
+    Respondent.LOVED_ONE: (
         "Thank you for sharing this. If they are having thoughts of ending their life, you can "
         "call or text **988** for advice on how to help, any time. If they are in danger right "
         "now, call **911**."
     ),
 }
-CRISIS_TITLE = {
-    "self": "Let's pause here. Your safety comes first.",
-    "loved_one": "Let's pause here. Their safety comes first.",
+CRISIS_TITLE: dict[Respondent, str] = {
+    Respondent.SELF: "Let's pause here. Your safety comes first.",
+    Respondent.LOVED_ONE: "Let's pause here. Their safety comes first.",
 }
 # What the crisis page says, by what made the screen urgent: thoughts of suicide or of harming
 # others lead with 988; severe withdrawal is a medical emergency and leads with 911.
-CRISIS_BODY = {
+CRISIS_BODY: dict[str, dict[Respondent, str]] = {
     "safety": {
-        "self": """
+        Respondent.SELF: """
 Your answer tells us you may not be safe right now. You do not have to finish this screen.
 
 **What to do now**
@@ -143,7 +153,7 @@ Your answer tells us you may not be safe right now. You do not have to finish th
 **SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
 find treatment.
 """,
-        "loved_one": """
+        Respondent.LOVED_ONE: """
 Your answer tells us the person you care about may not be safe right now. You do not have to
 finish this screen.
 
@@ -159,7 +169,7 @@ find treatment.
 """,
     },
     "medical": {
-        "self": """
+        Respondent.SELF: """
 Your answer tells us you may have severe withdrawal. Seeing or hearing things, confusion or a
 seizure after stopping alcohol or pills is a medical emergency. You do not have to finish this
 screen.
@@ -174,7 +184,7 @@ screen.
 **SAMHSA National Helpline: 1-800-662-4357** (free, 24/7, English and Spanish) can help you
 find treatment.
 """,
-        "loved_one": """
+        Respondent.LOVED_ONE: """
 Your answer tells us the person you care about may have severe withdrawal. Seeing or hearing
 things, confusion or a seizure after stopping alcohol or pills is a medical emergency. You do
 not have to finish this screen.
@@ -215,44 +225,44 @@ UNKNOWN_NOTES = {
 # On the first step with questions added since a draft was saved.
 NEW_QUESTIONS = "We added a few questions since you saved. Please answer the new ones."
 
-DISPOSITION_HEADLINE = {
-    "urgent": {
-        "self": "Please get help right away.",
-        "loved_one": "Please get help for them right away.",
+DISPOSITION_HEADLINE: dict[Disposition, dict[Respondent, str]] = {
+    Disposition.URGENT: {
+        Respondent.SELF: "Please get help right away.",
+        Respondent.LOVED_ONE: "Please get help for them right away.",
     },
-    "higher_level": {
-        "self": "More support than IOP may be the safest first step for you.",
-        "loved_one": "More support than IOP may be the safest first step for them.",
+    Disposition.HIGHER_LEVEL: {
+        Respondent.SELF: "More support than IOP may be the safest first step for you.",
+        Respondent.LOVED_ONE: "More support than IOP may be the safest first step for them.",
     },
-    "iop": {
-        "self": "An Intensive Outpatient Program (IOP) looks like a good fit for you.",
-        "loved_one": "An Intensive Outpatient Program (IOP) looks like a good fit for them.",
+    Disposition.IOP: {
+        Respondent.SELF: "An Intensive Outpatient Program (IOP) looks like a good fit for you.",
+        Respondent.LOVED_ONE: "An Intensive Outpatient Program (IOP) looks like a good fit for them.",
     },
-    "iop_with_supports": {
-        "self": "IOP could fit you, with some extra support in place.",
-        "loved_one": "IOP could fit them, with some extra support in place.",
+    Disposition.IOP_WITH_SUPPORTS: {
+        Respondent.SELF: "IOP could fit you, with some extra support in place.",
+        Respondent.LOVED_ONE: "IOP could fit them, with some extra support in place.",
     },
-    "outpatient": {
-        "self": "Regular outpatient care may be enough for you right now.",
-        "loved_one": "Regular outpatient care may be enough for them right now.",
+    Disposition.OUTPATIENT: {
+        Respondent.SELF: "Regular outpatient care may be enough for you right now.",
+        Respondent.LOVED_ONE: "Regular outpatient care may be enough for them right now.",
     },
 }
 # Each step is a plain string for both respondents, or a dict keyed by respondent where a family
 # member needs other words (the steps are theirs to take for the person they care about).
-NEXT_STEPS = {
-    "urgent": [
+NEXT_STEPS: dict[Disposition, list[Worded]] = {
+    Disposition.URGENT: [
         "Call or text 988 now, or call 911 if there is danger right now.",
         {
-            "self": "Stay with someone you trust until the crisis passes.",
-            "loved_one": "Stay with them if you can, or make sure someone they trust is with them.",
+            Respondent.SELF: "Stay with someone you trust until the crisis passes.",
+            Respondent.LOVED_ONE: "Stay with them if you can, or make sure someone they trust is with them.",
         },
         "Send your answers to intake below so they can call back the same day.",
     ],
-    "higher_level": [
+    Disposition.HIGHER_LEVEL: [
         "Talk with intake soon. Ask about detox with medical care, a day program or residential care.",
         {
-            "self": "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
-            "loved_one": (
+            Respondent.SELF: "If stopping alcohol or pills, do not stop suddenly on your own. Ask a doctor first.",
+            Respondent.LOVED_ONE: (
                 "If they are stopping alcohol or pills, they should not stop suddenly on their own. "
                 "A doctor can help."
             ),
@@ -260,24 +270,24 @@ NEXT_STEPS = {
         "IOP can still be a next step after this first step.",
         "Send your answers to intake below, or call the SAMHSA Helpline at 1-800-662-4357 to find care near you.",
     ],
-    "iop": [
+    Disposition.IOP: [
         "Send your answers to intake below so they can set up an intake talk.",
         "At intake, a clinician will confirm what fits and find a schedule that works.",
         {
-            "self": "Bring this summary to the appointment. Think about who at home can support you.",
-            "loved_one": "Bring this summary to the appointment. Think about how you and others can support them.",
+            Respondent.SELF: "Bring this summary to the appointment. Think about who at home can support you.",
+            Respondent.LOVED_ONE: "Bring this summary to the appointment. Think about how you and others can support them.",
         },
     ],
-    "iop_with_supports": [
+    Disposition.IOP_WITH_SUPPORTS: [
         "Send your answers to intake below so they can set up an intake talk.",
         "Ask about evening or telehealth IOP, help with transport, and safe or recovery housing.",
         "Bring this summary to the appointment.",
     ],
-    "outpatient": [
+    Disposition.OUTPATIENT: [
         "Regular counseling once a week, or a peer support group, may be enough for now.",
         {
-            "self": "Your doctor can help you find outpatient care. So can the SAMHSA Helpline at 1-800-662-4357.",
-            "loved_one": (
+            Respondent.SELF: "Your doctor can help you find outpatient care. So can the SAMHSA Helpline at 1-800-662-4357.",
+            Respondent.LOVED_ONE: (
                 "Their doctor can help them find outpatient care. So can the SAMHSA Helpline at "
                 "1-800-662-4357."
             ),
@@ -287,34 +297,34 @@ NEXT_STEPS = {
     ],
 }
 # Severe withdrawal is a medical emergency: its next steps lead with 911 or an emergency room.
-URGENT_MEDICAL_FIRST = {
-    "self": (
+URGENT_MEDICAL_FIRST: dict[Respondent, str] = {
+    Respondent.SELF: (
         "Call 911 now, or go to the nearest emergency room. Severe withdrawal is a medical "
         "emergency. It needs a doctor right away."
     ),
-    "loved_one": (
+    Respondent.LOVED_ONE: (
         "Call 911 now, or take them to the nearest emergency room. Severe withdrawal is a medical "
         "emergency. It needs a doctor right away."
     ),
 }
 # After that first step, when nothing but severe withdrawal made the screen urgent.
-URGENT_MEDICAL_THEN = [
+URGENT_MEDICAL_THEN: list[Worded] = [
     {
-        "self": "Do not wait for it to pass, and do not stay alone.",
-        "loved_one": "Do not wait for it to pass, and do not leave them alone.",
+        Respondent.SELF: "Do not wait for it to pass, and do not stay alone.",
+        Respondent.LOVED_ONE: "Do not wait for it to pass, and do not leave them alone.",
     },
     "When it is safe, send your answers to intake below so they can call back the same day.",
 ]
 # A plain string serves both respondents; a dict keyed by respondent where the words differ.
-FLAG_MESSAGES = {
+FLAG_MESSAGES: dict[str, Worded] = {
     "crisis_resources": "Some answers touch on safety. Call or text 988 any time, day or night.",
     "same_day_contact": "Intake should contact you the same day you send this.",
     "pregnancy_priority": {
-        "self": (
+        Respondent.SELF: (
             "Pregnancy: programs often see pregnant people sooner. Do not stop alcohol or pills "
             "suddenly without a doctor. Tell intake you are pregnant."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "Pregnancy: programs often see pregnant people sooner. They should not stop alcohol or "
             "pills suddenly without a doctor. Tell intake they are pregnant."
         ),
@@ -324,13 +334,13 @@ FLAG_MESSAGES = {
         "recovery. Ask intake about them. Keep naloxone (Narcan) close."
     ),
     "overdose_risk": {
-        "self": (
+        Respondent.SELF: (
             "Overdose: keep naloxone (Narcan) with you, and show people close to you where it is. "
             "It can stop an opioid overdose. Most drugstores sell it with no prescription. Never "
             "use alone. In an overdose, give naloxone and call 911. If you have had an overdose, "
             "tell intake."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "Overdose: keep naloxone (Narcan) where you and they can reach it, and learn how to "
             "use it. It can stop an opioid overdose. Most drugstores sell it with no prescription. "
             "Ask them never to use alone. In an overdose, give naloxone and call 911. If they have "
@@ -338,12 +348,12 @@ FLAG_MESSAGES = {
         ),
     },
     "moud_continuity": {
-        "self": (
+        Respondent.SELF: (
             "Keep taking your methadone or buprenorphine as prescribed. Stopping it suddenly is "
             "dangerous: withdrawal comes back and the risk of overdose goes up. A program works "
             "with the doctor who prescribes it. It will never make you taper off or stop."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "They should keep taking their methadone or buprenorphine as prescribed. Stopping it "
             "suddenly is dangerous: withdrawal comes back and the risk of overdose goes up. A "
             "program works with the doctor who prescribes it. It will never make them taper off "
@@ -351,13 +361,13 @@ FLAG_MESSAGES = {
         ),
     },
     "home_safety": {
-        "self": (
+        Respondent.SELF: (
             "You said you do not feel safe where you live. The National Domestic Violence Hotline "
             "can help: call 1-800-799-7233, or text START to 88788. It is free, private and open "
             "24/7. If you send your answers, intake staff will follow up with you about your "
             "safety. If you are in danger right now, call 911."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "Your answers say they do not feel safe where they live. The National Domestic "
             "Violence Hotline can help you both: call 1-800-799-7233, or text START to 88788. It "
             "is free, private and open 24/7. If you send your answers, intake staff will follow "
@@ -365,11 +375,11 @@ FLAG_MESSAGES = {
         ),
     },
     "housing_need": {
-        "self": (
+        Respondent.SELF: (
             "Housing: for help finding a safe place to live, call 211. It is free. It can point "
             "you to shelters and housing programs near you. Tell intake too."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "Housing: for help finding them a safe place to live, call 211. It is free. It can "
             "point you to shelters and housing programs near them. Tell intake too."
         ),
@@ -383,11 +393,11 @@ FLAG_MESSAGES = {
         "are worried about someone, too. If they are in danger right now, call 911."
     ),
     "withdrawal_caution": {
-        "self": (
+        Respondent.SELF: (
             "Daily use can cause withdrawal when you stop. Do not stop suddenly on your own. Ask a "
             "doctor or intake how to stop safely."
         ),
-        "loved_one": (
+        Respondent.LOVED_ONE: (
             "Daily use can cause withdrawal when they stop. They should not stop suddenly on their "
             "own. A doctor or intake can help them stop safely."
         ),
@@ -445,27 +455,27 @@ DOMAIN_CHART_TITLE = "Your answers at a glance"
 # Leads the chart's text alternative: the same levels as a sentence, for screen readers and
 # anyone who cannot make out the bars.
 DOMAIN_CHART_IN_WORDS = "The chart in words:"
-DOMAIN_LABELS = {
-    "relapse_risk": "Relapse risk",
-    "dual_diagnosis": "Use and mental health",
-    "prior_care": "Recent intensive care",
-    "home_support": "Support at home",
-    "safety": "Safety",
-    "withdrawal_medical": "Withdrawal risk",
+DOMAIN_LABELS: dict[Domain, str] = {
+    Domain.RELAPSE_RISK: "Relapse risk",
+    Domain.DUAL_DIAGNOSIS: "Use and mental health",
+    Domain.PRIOR_CARE: "Recent intensive care",
+    Domain.HOME_SUPPORT: "Support at home",
+    Domain.SAFETY: "Safety",
+    Domain.WITHDRAWAL_MEDICAL: "Withdrawal risk",
 }
-LEVEL_WORDS = {
-    "urgent": "needs help now",
-    "elevated": "some concern",
-    "none": "none",
-    "high": "high",
-    "moderate": "moderate",
-    "low": "low",
-    "present": "yes",
-    "absent": "no",
-    "recent_intensive": "in the last 3 months",
-    "some": "some in the past",
-    "unsafe": "not safe",
-    "not_applicable": "does not apply",
+LEVEL_WORDS: dict[str, str] = {
+    Level.URGENT: "needs help now",
+    Level.ELEVATED: "some concern",
+    Level.NONE: "none",
+    Level.HIGH: "high",
+    Level.MODERATE: "moderate",
+    Level.LOW: "low",
+    Level.PRESENT: "yes",
+    Level.ABSENT: "no",
+    Level.RECENT_INTENSIVE: "in the last 3 months",
+    Level.SOME: "some in the past",
+    Level.UNSAFE: "not safe",
+    Level.NOT_APPLICABLE: "does not apply",
 }
 RESULT_REASONS_TITLE = "Why we suggest this"
 # Findings that are not reasons for the suggestion above them (IOP signs under another one).
@@ -586,4 +596,3 @@ SCREEN_NOT_STARTED = "There is no screen open in this window. Start one, or cont
 STAFF_LINK = "Intake staff: sign in"
 WELCOME_BACK = "You have a screen in progress in this window."
 CONTINUE_BUTTON = "Go back to my screen"
-RESTART_BUTTON = "Start over"

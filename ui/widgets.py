@@ -8,12 +8,12 @@ Nothing is ever pre-selected.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import streamlit as st
 
 from scoring.fhir import options_of, wording_of
-from scoring.schema import Item
+from scoring.schema import Item, MultiChoiceItem, SingleChoiceItem
 
 
 def wording(item: Item, respondent: str) -> tuple[str, str | None]:
@@ -27,14 +27,16 @@ def labels(item: Item, respondent: str) -> dict[object, str]:
 
 def exclusive_codes(item: Item) -> set[str]:
     """The options of a multi-choice item that must be chosen alone (``none_3m``)."""
-    return {option.value for option in item.options if getattr(option, "exclusive", False)}
+    if not isinstance(item, SingleChoiceItem | MultiChoiceItem):
+        return set()  # yes/no and scale options are never exclusive
+    return {option.value for option in item.options if option.exclusive}
 
 
 def keep_exclusive(chosen: Sequence[object], before: Sequence[object], exclusive: set[str]) -> list[object]:
     """The choice after a click, so an exclusive option never stands beside another one:
     picking it clears the others, picking another clears it."""
     added = [value for value in chosen if value not in before]
-    picked_alone = [value for value in added if value in exclusive]
+    picked_alone: list[object] = [value for value in added if value in exclusive]
     if picked_alone:
         return picked_alone[-1:]
     if any(value not in exclusive for value in chosen):
@@ -88,12 +90,13 @@ def render_multi_choice(item: Item, respondent: str, current: object) -> object:
     text, help_text = wording(item, respondent)
     shown = labels(item, respondent)
     exclusive = frozenset(exclusive_codes(item))
+    earlier = current if isinstance(current, Iterable) else ()
     chosen = st.pills(
         text,
         list(shown),
         selection_mode="multi",
         # Once the widget holds a value, it is the truth (a callback may just have tidied it).
-        default=None if item.id in st.session_state else [v for v in (current or []) if v in shown],
+        default=None if item.id in st.session_state else [v for v in earlier if v in shown],
         format_func=shown.__getitem__,
         key=item.id,
         on_change=_on_pills_change if exclusive else None,
@@ -107,7 +110,8 @@ def render_multi_choice(item: Item, respondent: str, current: object) -> object:
 
 def in_option_order(item: Item, respondent: str, chosen: object) -> list | None:
     """Keep the options' order so the stored answer does not depend on click order."""
-    return [value for value in labels(item, respondent) if value in (chosen or [])] or None
+    picked = chosen if isinstance(chosen, Collection) else ()
+    return [value for value in labels(item, respondent) if value in picked] or None
 
 
 RENDERERS: dict[str, Callable[[Item, str, object], object]] = {

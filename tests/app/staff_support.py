@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from storage.factories import T0
 from streamlit.testing.v1 import AppTest
 
 from intake import clock
 from intake.auth import start_session
 from intake.db import write_session
 from intake.staff import StaffView, add_staff
+from tests.support.factories import T0
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"

@@ -20,14 +20,16 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 from staff_support import freeze, make_staff, signed_in
-from storage.factories import ANSWERS, T0
-from storage.factories import result as factory_result
 
 from intake.db import read_session, write_session
 from intake.exchange import import_jsonl
 from intake.models import Screen
-from intake.screens import add_note, assign, set_status, submit_screen
+from intake.notes import add_note
+from intake.submission import submit_screen
+from intake.workflow import assign, set_status
 from scoring.sample import random_screen
+from tests.support.factories import ANSWERS, T0
+from tests.support.factories import result as factory_result
 from ui.markup import plain
 
 REVIEW = "pages/staff_review.py"

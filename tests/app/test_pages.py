@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app import wizard_driver as d
+from tests.support import wizard_driver as d
 from ui import texts
 
 ROOT = Path(d.APP).parent

@@ -9,7 +9,7 @@ import socket
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app import wizard_driver as d
+from tests.support import wizard_driver as d
 from ui import texts
 
 PASSWORD = "hunter2-not-logged"

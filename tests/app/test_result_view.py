@@ -14,16 +14,16 @@ import zlib
 from pathlib import Path
 
 import pytest
-from screen_builder import screen
 from streamlit.testing.v1 import AppTest
 
 from scoring import evaluate
 from scoring.contract import UNKNOWN
 from scoring.domains import LEVELS
 from scoring.instruments import score_ranges
+from tests.support.screen_builder import screen
 from ui import texts
-from ui.pdf_summary import _plain, build_pdf
-from ui.result_view import CHART_DOMAINS, CONCERN, worded
+from ui.participant.pdf_summary import _plain, build_pdf
+from ui.participant.result_view import CHART_DOMAINS, CONCERN, worded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def result_of(respondent: str = "self", **changes: object) -> dict:
 
 def show(result: dict, respondent: str) -> AppTest:
     def page(result: dict, respondent: str) -> None:
-        from ui.result_view import render_result
+        from ui.participant.result_view import render_result
 
         render_result(result, respondent)
 

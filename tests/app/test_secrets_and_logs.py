@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from intake import cli
 from scoring import load_questionnaire
-from tests.app import wizard_driver as d
+from tests.support import wizard_driver as d
 
 ROOT = Path(d.APP).parent
 # What a served app is made of; not data/, bench/out/ (gigabytes after a queue benchmark) or .venv.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from staff_support import PASSWORD, freeze, make_staff, qr_codes, signed_in, texts_of
-from storage.factories import submit
 
 from intake.audit import browse
 from intake.db import read_session, write_session
-from intake.screens import set_status
 from intake.staff import list_staff
-from ui import staff_audit
+from intake.workflow import set_status
+from tests.support.factories import submit
 from ui.markup import plain
+from ui.staff import audit_log as staff_audit
 
 AUDIT = "pages/staff_audit.py"
 ACCOUNTS = "pages/staff_accounts.py"

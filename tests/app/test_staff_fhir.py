@@ -1,4 +1,4 @@
-"""intake.fhir_response: a stored screen as a FHIR R4 QuestionnaireResponse that answers the
+"""scoring.fhir_response: a stored screen as a FHIR R4 QuestionnaireResponse that answers the
 Questionnaire from scoring.fhir that its respondent saw: the self one for a person answering for
 themselves, the collateral one for a family member or friend (spec section 9, item 10). The last
 tests download the export from the staff review page, on a real database."""
@@ -13,15 +13,15 @@ import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 from staff_support import freeze, make_staff, signed_in
-from storage.factories import CONTACT, T0
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from intake.db import write_session
-from intake.fhir_response import build_response
-from intake.screens import submit_screen
+from intake.submission import submit_screen
 from scoring import evaluate, load_questionnaire
 from scoring.fhir import build_questionnaire
+from scoring.fhir_response import build_response
 from scoring.sample import random_screen
+from tests.support.factories import CONTACT, T0
 
 SUBMITTED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SELF_URL = "urn:iop-self-screen:questionnaire"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from staff_support import STAFF_PAGES, app, cold, freeze, make_staff, shows_sign_in_only, signed_in, texts_of
-from storage.factories import CONTACT, submit
 
 from intake.audit import browse
 from intake.db import read_session, write_session
 from intake.staff import StaffView
+from tests.support.factories import CONTACT, submit
 from ui.navigation import STAFF_SECTION, pages_for_visitor, staff_entries
 
 ADMIN_PAGES = ("pages/staff_audit.py", "pages/staff_accounts.py")

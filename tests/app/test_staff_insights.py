@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from staff_support import freeze, make_staff, signed_in
-from storage.factories import T0, result
 
 from intake import funnel, insights
 from intake.db import read_session, write_session
-from intake.screens import set_status, submit_screen
+from intake.submission import submit_screen
+from intake.workflow import set_status
+from tests.support.factories import T0, result
 
 MONDAY = T0.date()  # 2026-03-02
 NEXT_MONDAY = MONDAY + timedelta(days=7)

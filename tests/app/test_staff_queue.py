@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 from staff_support import freeze, make_staff, signed_in, texts_of
-from storage.factories import CONTACT, T0, submit
 
 from intake.audit import browse
 from intake.db import read_session, write_session
-from intake.screens import QueueFilters, assign, set_status
-from ui import staff_queue
+from intake.queue import QueueFilters
+from intake.workflow import assign, set_status
+from tests.support.factories import CONTACT, T0, submit
+from ui.staff import queue as staff_queue
 
 NOW = T0 + timedelta(minutes=5)
 

@@ -8,20 +8,23 @@ import random
 from datetime import timedelta
 
 import pytest
-from screen_builder import screen as build_screen
 from staff_support import freeze, make_staff, signed_in, texts_of
-from storage.factories import CONTACT, T0
-from storage.factories import result as factory_result
 
 from intake.audit import browse
 from intake.db import read_session, write_session
-from intake.screens import get_screen, notes, submit_screen
+from intake.notes import notes
+from intake.review import get_screen
+from intake.submission import submit_screen
 from scoring import RULES_VERSION, evaluate, load_questionnaire
 from scoring.contract import UNKNOWN
 from scoring.flags import FLAG_RULES
 from scoring.sample import random_screen
-from ui import staff_text
+from tests.support.factories import CONTACT, T0
+from tests.support.factories import result as factory_result
+from tests.support.screen_builder import screen as build_screen
+from ui import labels as staff_labels
 from ui.markup import plain
+from ui.staff import text as staff_text
 from ui.widgets import labels, wording
 
 REVIEW = "pages/staff_review.py"
@@ -209,7 +212,7 @@ def store_scored(respondent: str = "self", **changes: object) -> tuple[str, dict
 def test_every_flag_the_rules_raise_has_a_label_and_an_action():
     """A new flag in scoring fails here until staff get words for it."""
     for flag in FLAG_RULES:
-        assert flag in staff_text.FLAGS and staff_text.FLAGS[flag] != flag, f"no staff label for {flag}"
+        assert flag in staff_labels.FLAGS and staff_labels.FLAGS[flag] != flag, f"no staff label for {flag}"
         assert staff_text.FLAG_ACTIONS.get(flag), f"no staff notice line for {flag}"
 
 
@@ -221,7 +224,7 @@ def test_each_flag_shows_its_label_and_what_intake_should_do(moving, nurse):
     assert set(wanted) <= set(result["flags"])
     page = texts_of(open_review(nurse, reference))
     for flag in result["flags"]:
-        assert f"**{staff_text.FLAGS[flag]}**: {staff_text.FLAG_ACTIONS[flag]}" in page
+        assert f"**{staff_labels.FLAGS[flag]}**: {staff_text.FLAG_ACTIONS[flag]}" in page
     assert "1-800-799-7233" in page and "START to 88788" in page  # the hotline the person was given
     assert "211" in page and "taper" in page
     assert "Overdose in the last 90 days" not in page  # overdose_risk no longer means an overdose
@@ -246,7 +249,7 @@ def test_a_family_members_i_dont_know_is_shown_in_their_words(moving, nurse):
     rows = [row for row in tables_of(at) if row.get("Item") == "cssrs.1"]
     assert rows and rows[0]["Answer"] == item.unknown_label == "I don't know"
     assert rows[0]["Code"] == "unknown"
-    assert f"**{staff_text.FLAGS['ask_directly']}**" in texts_of(at)
+    assert f"**{staff_labels.FLAGS['ask_directly']}**" in texts_of(at)
 
 
 def test_a_screen_scored_by_older_rules_says_so_and_keeps_its_result(moving, nurse):

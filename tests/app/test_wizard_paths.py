@@ -22,12 +22,12 @@ from streamlit.testing.v1 import AppTest
 
 from intake.db import read_session
 from intake.models import Screen
-from intake.screens import get_screen
+from intake.review import get_screen
 from scoring import evaluate, load_questionnaire
 from scoring.fhir import options_of
-from tests.app import wizard_driver as d
+from tests.support import wizard_driver as d
 from ui import texts
-from ui.result_view import reason_groups, worded
+from ui.participant.result_view import reason_groups, worded
 
 ROOT = Path(d.APP).parent
 REFERENCE = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
@@ -287,7 +287,7 @@ def test_next_marks_each_unanswered_question_and_stays() -> None:
 
 
 def focus_targets(at) -> list[str]:
-    """The questions a focus script on this run sends keyboard focus to (ui/focus.py)."""
+    """The questions a focus script on this run sends keyboard focus to (ui/participant/focus.py)."""
     bodies = "".join(e.proto.body for e in at.get("html"))
     return re.findall(r'const selector = "\.st-key-([^"]+)"', bodies)
 
@@ -635,7 +635,7 @@ def test_reload_with_code_in_address_restores_the_step(page: str) -> None:
 
 @pytest.mark.parametrize("how", ["typed_code", "continue_after_reload"])
 def test_address_keeps_the_code_after_resuming(how: str) -> None:
-    # A reload must find the draft again (ui/wizard_state.py: "The draft's resume code rides in
+    # A reload must find the draft again (ui/participant/state.py: "The draft's resume code rides in
     # the page's query string so a reload finds it again"), also right after resuming.
     at = d.start()
     d.go_to_section(at, "drugs", {"auditc.1": 1})

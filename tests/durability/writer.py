@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from intake.db import get_engine, write_session
 from intake.models import Screen
-from intake.screens import submit_screen
+from intake.submission import submit_screen
 
 
 def acknowledged(path: Path) -> set[str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from .driver import CHROMIUM, LAUNCH_ARGS, Participant, streamlit_server, unseal
+from tests.support.browser_driver import CHROMIUM, LAUNCH_ARGS, Participant, streamlit_server, unseal
+
 from .make_screenshots import OUT_DIR
 
 VIEWPORT = {"width": 1280, "height": 900}

@@ -18,8 +18,15 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from scoring import load_questionnaire
-
-from .driver import CALM_ANSWERS, CHROMIUM, LAUNCH_ARGS, ROOT, Participant, key_class, streamlit_server
+from tests.support.browser_driver import (
+    CALM_ANSWERS,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    ROOT,
+    Participant,
+    key_class,
+    streamlit_server,
+)
 
 OUT_DIR = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}

@@ -22,9 +22,8 @@ from pathlib import Path
 import pyotp
 from playwright.sync_api import Locator, Page, expect
 
-from ui.staff_auth import EMAIL_KEY, PASSWORD_KEY, SIGNOUT_KEY, SUBMIT_KEY, TOTP_KEY
-
-from .driver import APP_ROOT, REFERENCE_PATTERN, Participant, key_class, run_app
+from tests.support.browser_driver import APP_ROOT, REFERENCE_PATTERN, Participant, key_class, run_app
+from ui.staff.auth import EMAIL_KEY, PASSWORD_KEY, SIGNOUT_KEY, SUBMIT_KEY, TOTP_KEY
 
 # Every staff page by the URL Streamlit serves it under (the file names in pages/).
 STAFF_URLS = (

@@ -18,10 +18,16 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page, expect
 
 from scoring import load_questionnaire
+from tests.support.browser_driver import (
+    CALM_ANSWERS,
+    REFERENCE_PATTERN,
+    Participant,
+    full_answers,
+    key_class,
+    value_for,
+)
 from ui import texts
 from ui.widgets import labels
-
-from .driver import CALM_ANSWERS, REFERENCE_PATTERN, Participant, full_answers, key_class, value_for
 
 pytestmark = pytest.mark.e2e
 

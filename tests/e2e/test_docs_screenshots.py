@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser
 
 from scoring import evaluate, load_questionnaire
+from tests.support.browser_driver import full_answers
 
-from .driver import full_answers
 from .make_screenshots import DESKTOP, PHONE, SHOWCASE_ANSWERS, capture
 
 

@@ -18,7 +18,7 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from .driver import Participant, free_port, run_app
+from tests.support.browser_driver import Participant, free_port, run_app
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from scoring import evaluate
+from tests.support.browser_driver import (
+    CALM_ANSWERS,
+    CODE_PATTERN,
+    REFERENCE_PATTERN,
+    Participant,
+    full_answers,
+    key_class,
+)
 from ui import texts
-
-from .driver import CALM_ANSWERS, CODE_PATTERN, REFERENCE_PATTERN, Participant, full_answers, key_class
 
 pytestmark = pytest.mark.e2e
 

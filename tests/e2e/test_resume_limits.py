@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .driver import CALM_ANSWERS, Participant, streamlit_server
+from tests.support.browser_driver import CALM_ANSWERS, Participant, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def limits_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_reload_while_the_address_is_blocked_keeps_the_resume_code(new_context, limits_server: str) -> None:
-    """BUG (ui/wizard_state.py restore_from_query): on any problem, including the temporary
+    """BUG (ui/participant/state.py restore_from_query): on any problem, including the temporary
     TooManyAttempts, the resume code is dropped from the address. Someone who never clicked
     Save has the code only there: after a reload during the block their answers are out of
     reach for good, and the page just says no screen is open."""

@@ -18,8 +18,7 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import Page, expect
 
 from scoring import evaluate, load_questionnaire
-
-from .driver import CALM_ANSWERS, ROOT, Participant, full_answers, key_class, run_app
+from tests.support.browser_driver import CALM_ANSWERS, ROOT, Participant, full_answers, key_class, run_app
 
 pytestmark = pytest.mark.e2e
 

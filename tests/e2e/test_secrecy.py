@@ -22,9 +22,7 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
 from scoring import load_questionnaire
-from ui import texts
-
-from .driver import (
+from tests.support.browser_driver import (
     CALM_ANSWERS,
     Participant,
     full_answers,
@@ -33,6 +31,7 @@ from .driver import (
     streamlit_server,
     unseal,
 )
+from ui import texts
 
 pytestmark = pytest.mark.e2e
 

@@ -28,12 +28,13 @@ from intake.db import dispose_engine, read_session
 from intake.settings import get_settings
 from scoring import evaluate, load_questionnaire
 from scoring.sample import random_screen
-from ui import staff_text, texts
-from ui.staff_auth import PASSWORD_KEY, TOTP_KEY
+from tests.support.browser_driver import CALM_ANSWERS, Participant, full_answers, key_class
+from ui import labels as staff_text
+from ui import texts
+from ui.staff.auth import PASSWORD_KEY, TOTP_KEY
 from ui.widgets import labels, wording
 
 from .conftest import VIEWPORT
-from .driver import CALM_ANSWERS, Participant, full_answers, key_class
 from .make_screenshots import DESKTOP, full_page
 from .staff_driver import (
     STAFF_URLS,

@@ -26,8 +26,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from intake.db import dispose_engine
+from tests.support.browser_driver import CALM_ANSWERS, Participant, full_answers, key_class
 
-from .driver import CALM_ANSWERS, Participant, full_answers, key_class
 from .make_screenshots import SAFETY_STEP
 from .staff_driver import (
     Account,

@@ -8,17 +8,10 @@ flaky and its failing example is in the log; new inputs come from changing the s
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# The spec-derived screen strategies of tests/unit/screens.py, imported as ``screens`` the way the
-# unit tests import them (not as tests.unit.screens: a site-packages ``tests`` package can shadow it).
-UNIT = str(Path(__file__).resolve().parents[1] / "unit")
-if UNIT not in sys.path:
-    sys.path.insert(0, UNIT)
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,13 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from junk import json_values, row_counts
 from pydantic import ValidationError
-from screens import baseline
 
 from intake.contact import ContactRequest, contact_problems
 from intake.db import read_session, write_session
 from intake.models import BEST_TIMES, Contact, Screen
-from intake.screens import submit_screen
+from intake.submission import submit_screen
 from scoring import evaluate
+from tests.support.spec_screens import baseline
 
 pytestmark = pytest.mark.fuzz
 

@@ -2,7 +2,7 @@
 shape of spec section 7, or as ``ScreenInvalid`` naming an item and a problem for every error.
 
 Inputs: arbitrary JSON-like values; screens whose answers map random ids (real, near-miss, random
-text, non-string keys) to random values; and random valid screens (tests/unit/screens.py) with
+text, non-string keys) to random values; and random valid screens (tests/support/spec_screens.py) with
 up to four random mutations each.
 """
 
@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from junk import json_values
-from screens import (
+
+from scoring import ScreenInvalid, evaluate
+from tests.support.spec_screens import (
     DISPOSITIONS,
     DOMAINS,
     FLAGS,
@@ -25,8 +27,6 @@ from screens import (
     valid_screens,
     value_strategy,
 )
-
-from scoring import ScreenInvalid, evaluate
 
 pytestmark = pytest.mark.fuzz
 

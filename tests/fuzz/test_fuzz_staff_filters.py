@@ -23,7 +23,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from intake.codes import reference_bounds
 from intake.db import read_session, write_session
 from intake.models import RESPONDENTS, STATUSES, Screen, ScreenFlag, Staff
-from intake.screens import PRIORITY, QueueFilters, queue_page, submit_screen
+from intake.queue import QueueFilters, queue_page
+from intake.submission import submit_screen
+from intake.vocab import PRIORITY_OF_DISPOSITION as PRIORITY
 
 pytestmark = pytest.mark.fuzz
 

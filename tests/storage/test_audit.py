@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from intake import audit
 from intake.db import read_session, write_session
-from storage.factories import T0
+from tests.support.factories import T0
 
 
 @pytest.mark.parametrize(

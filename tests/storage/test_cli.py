@@ -17,10 +17,10 @@ import pytest
 
 from intake import cli
 from intake.db import head_revision, read_session, write_session
-from intake.screens import queue_page
+from intake.queue import queue_page
 from intake.staff import list_staff
 from scoring.sample import random_screen
-from storage.factories import CONTACT, T0, submit
+from tests.support.factories import CONTACT, T0, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "lantern orchard velvet compass"

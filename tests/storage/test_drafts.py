@@ -24,7 +24,7 @@ from intake.drafts import (
     save_draft,
 )
 from intake.models import Draft
-from storage.factories import T0
+from tests.support.factories import T0
 
 CODE = re.compile(r"^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{4}){2}$")
 

@@ -15,10 +15,11 @@ from intake.audit import browse
 from intake.db import read_session, write_session
 from intake.exchange import escape_cell, export_csv, export_jsonl, import_jsonl
 from intake.models import Screen
-from intake.screens import get_screen, queue_page
+from intake.queue import queue_page
+from intake.review import get_screen
 from scoring import evaluate
 from scoring.sample import random_screen
-from storage.factories import CONTACT, T0, submit
+from tests.support.factories import CONTACT, T0, submit
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ from intake.db import read_session, write_session
 from intake.drafts import DraftNotFound, load_draft, save_draft
 from intake.funnel import FunnelRow, count_step, funnel, funnel_totals
 from intake.models import Contact, Draft, Note, Screen, ScreenFlag, StatusChange
+from intake.notes import add_note
 from intake.retention import purge
-from intake.screens import add_note, get_screen, set_status
+from intake.review import get_screen
 from intake.staff import add_staff
-from storage.factories import CONTACT, T0, submit
+from intake.workflow import set_status
+from tests.support.factories import CONTACT, T0, submit
 
 
 def test_funnel_counts_steps_per_day(engine):

@@ -24,10 +24,10 @@ from intake.auth import AuthFailed, authenticate, start_session
 from intake.db import dispose_engine, get_engine, read_session, write_session
 from intake.exchange import export_csv, export_jsonl
 from intake.models import Contact, Staff
-from intake.screens import queue_page
+from intake.queue import queue_page
 from intake.settings import ConfigError, get_settings
 from intake.staff import add_staff, list_staff
-from storage.factories import CONTACT, T0, submit
+from tests.support.factories import CONTACT, T0, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "lantern orchard velvet compass"
@@ -352,7 +352,7 @@ def test_the_review_page_renders_a_screen_whose_answers_cannot_be_read(sealed_da
 def test_a_draft_under_a_foreign_key_cannot_be_resumed_and_says_so(database_env):
     from intake.drafts import save_draft
     from intake.models import Draft
-    from ui.wizard_state import resume
+    from ui.participant.state import resume
 
     with write_session() as session:
         code = save_draft(session, respondent="self", answers={"auditc.1": 1}, step="alcohol",

@@ -33,7 +33,7 @@ from intake.db import read_session, write_session
 from intake.drafts import TooManyAttempts, load_draft, new_code, save_draft
 from intake.models import ResumeAttempt, Staff
 from intake.staff import add_staff
-from storage.factories import T0
+from tests.support.factories import T0
 
 PASSWORD = "lantern orchard velvet compass"
 WRONG = "wrong horse battery staple"

@@ -13,12 +13,13 @@ from intake.crypto import encrypted_tables
 from intake.db import dispose_engine, read_session, write_session
 from intake.drafts import load_draft, save_draft
 from intake.models import Contact
+from intake.notes import add_note
 from intake.rekey import rekey
-from intake.screens import add_note, contact_details
+from intake.review import contact_details
 from intake.settings import ConfigError
 from intake.staff import add_staff, list_staff
-from storage.factories import CONTACT, T0, submit
 from storage.test_keys import PASSWORD, new_key, start
+from tests.support.factories import CONTACT, T0, submit
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -16,10 +16,13 @@ from intake.audit import browse
 from intake.db import alembic_config, make_engine, read_session, write_session
 from intake.exchange import export_csv, export_jsonl, import_jsonl
 from intake.models import AuditEntry, Screen, ScreenFlag, ScreenResult
+from intake.queue import queue_page
 from intake.rescore import CURRENT, RESCORED, rescore
-from intake.screens import get_screen, is_partial, queue_page, result_history, submit_screen
+from intake.results import result_history
+from intake.review import get_screen
+from intake.submission import is_partial, submit_screen
 from scoring import RULES_VERSION, evaluate
-from storage.factories import ANSWERS, T0, result
+from tests.support.factories import ANSWERS, T0, result
 
 LATER = T0 + timedelta(days=30)
 # What a revision-1 screen held: everything but recovery.history, which revision 2 always asks.

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from intake.db import read_session, write_session
 from intake.models import Screen, ScreenFlag
-from intake.screens import get_screen, overdue_urgent, queue_page, submit_screen
-from storage.factories import ANSWERS, CONTACT, T0, result, submit
+from intake.queue import overdue_urgent, queue_page
+from intake.review import get_screen
+from intake.submission import submit_screen
+from tests.support.factories import ANSWERS, CONTACT, T0, result, submit
 
 
 def test_a_retried_submit_is_stored_once_with_the_first_reference(engine):

@@ -41,23 +41,17 @@ from intake.db import (
 )
 from intake.exchange import export_csv, export_jsonl, import_jsonl
 from intake.models import Screen, UTCDateTime
+from intake.notes import add_note, notes
+from intake.queue import QueueFilters, queue_page
 from intake.rescore import RESCORED, rescore
-from intake.screens import (
-    QueueFilters,
-    add_note,
-    assign,
-    get_screen,
-    notes,
-    queue_page,
-    result_history,
-    set_status,
-    status_history,
-    submit_screen,
-)
+from intake.results import result_history
+from intake.review import get_screen
 from intake.settings import ConfigError
 from intake.staff import add_staff
+from intake.submission import submit_screen
+from intake.workflow import assign, set_status, status_history
 from scoring import evaluate
-from storage.factories import ANSWERS, T0
+from tests.support.factories import ANSWERS, T0
 
 ROOT = Path(__file__).resolve().parents[2]
 # Made up, and found nowhere else in the schema: if one shows up in the raw bytes, an answer leaked.

@@ -25,7 +25,7 @@ from intake.staff import (
     staff_for_email,
     totp_provisioning_uri,
 )
-from storage.factories import T0
+from tests.support.factories import T0
 
 PASSWORD = "lantern orchard velvet compass"
 EMAIL = "dana@example.org"

@@ -10,20 +10,12 @@ from sqlalchemy import make_url
 
 from intake.audit import browse
 from intake.db import read_session, write_session
-from intake.screens import (
-    InvalidTransition,
-    ScreenNotFound,
-    add_note,
-    assign,
-    contact_details,
-    get_screen,
-    notes,
-    queue_page,
-    set_status,
-    status_history,
-)
+from intake.notes import add_note, notes
+from intake.queue import queue_page
+from intake.review import ScreenNotFound, contact_details, get_screen
 from intake.staff import add_staff
-from storage.factories import CONTACT, T0, submit
+from intake.workflow import InvalidTransition, assign, set_status, status_history
+from tests.support.factories import CONTACT, T0, submit
 
 PASSWORD = "lantern orchard velvet compass"
 

@@ -14,10 +14,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from screens import DISPOSITIONS, DOMAINS, FLAGS, bam_asked, baseline, in_recovery, raw, with_answers
 
 from scoring import evaluate
 from scoring.sample import random_screen
+from tests.support.spec_screens import (
+    DISPOSITIONS,
+    DOMAINS,
+    FLAGS,
+    bam_asked,
+    baseline,
+    in_recovery,
+    raw,
+    with_answers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +44,7 @@ INSTRUMENT_KEYS = {
 
 
 def low_risk_screen(respondent: str = "self") -> dict:
-    """The shared calm baseline (tests/unit/screens.py), as a man: no pregnancy question."""
+    """The shared calm baseline (tests/support/spec_screens.py), as a man: no pregnancy question."""
     return with_answers(baseline(respondent), {"about.sex_at_birth": "male"})
 
 

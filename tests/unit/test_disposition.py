@@ -1,7 +1,9 @@
 """The suggestion: spec section 5, each disposition, the reasons it gives and their precedence."""
 
 import pytest
-from screens import (
+
+from scoring import evaluate
+from tests.support.spec_screens import (
     FLAGS_WITH_A_NEED,
     INDICATORS,
     NOT_IOP,
@@ -32,8 +34,6 @@ from screens import (
     with_answers,
     withdrawal,
 )
-
-from scoring import evaluate
 
 # --- Situations -----------------------------------------------------------------------------
 

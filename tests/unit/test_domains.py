@@ -1,7 +1,9 @@
 """Domain levels: spec section 4, each rule and its boundaries."""
 
 import pytest
-from screens import (
+
+from scoring import evaluate
+from tests.support.spec_screens import (
     DOMAINS,
     anxious,
     baseline,
@@ -28,8 +30,6 @@ from screens import (
     with_answers,
     withdrawal,
 )
-
-from scoring import evaluate
 
 
 def level(screen, domain):

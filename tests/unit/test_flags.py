@@ -1,7 +1,9 @@
 """Flags: spec section 6, each on and off, sorted, independent of the disposition."""
 
 import pytest
-from screens import (
+
+from scoring import evaluate
+from tests.support.spec_screens import (
     FLAGS,
     MAY_NOT_KNOW,
     baseline,
@@ -20,8 +22,6 @@ from screens import (
     with_answers,
     withdrawal,
 )
-
-from scoring import evaluate
 
 
 def flags(screen):

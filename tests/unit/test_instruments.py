@@ -1,7 +1,10 @@
 """Instrument scores and bands: spec section 3 (and the `instruments` keys of section 7)."""
 
 import pytest
-from screens import (
+
+from scoring import evaluate
+from scoring.instruments import score_ranges
+from tests.support.spec_screens import (
     BAM_PROTECTIVE,
     BAM_RISK,
     BAM_USE,
@@ -20,9 +23,6 @@ from screens import (
     trauma,
     with_answers,
 )
-
-from scoring import evaluate
-from scoring.instruments import score_ranges
 
 
 def instruments(screen):

@@ -11,7 +11,9 @@ import copy
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from screens import (
+
+from scoring import ScreenInvalid, evaluate
+from tests.support.spec_screens import (
     BAM_PROTECTIVE,
     BAM_RISK,
     BAM_USE,
@@ -36,8 +38,6 @@ from screens import (
     valid_screens,
     value_strategy,
 )
-
-from scoring import ScreenInvalid, evaluate
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SAFETY_ORDER = ("none", "elevated", "urgent")

@@ -153,11 +153,19 @@ def test_condition_with_an_unknown_operator(copy):
     assert "op:" in message  # the field at fault ("asked_if.any.0.op: Input should be ...")
 
 
+def own_options(data: Data, item_id: str) -> list[dict]:
+    """The item's options as a list of its own: the PHQ-9 and GAD-7 items share one list (a YAML
+    anchor), and a test that breaks one item must not break them all."""
+    entry = item(data, item_id)
+    entry["options"] = [dict(option) for option in entry["options"]]
+    return entry["options"]
+
+
 def test_phq9_item_with_a_fourth_option_value(copy):
     edit(
         copy,
         "mood.yaml",
-        lambda d: item(d, "phq9.3")["options"].append({"value": 4, "label": "Every single day"}),
+        lambda d: own_options(d, "phq9.3").append({"value": 4, "label": "Every single day"}),
     )
     message = refused(copy)
     assert "mood.yaml" in message
@@ -192,7 +200,7 @@ def test_a_changed_score(copy):
 
 
 def test_an_option_value_listed_twice(copy):
-    edit(copy, "anxiety.yaml", lambda d: item(d, "gad7.4")["options"][1].update(value=0))
+    edit(copy, "anxiety.yaml", lambda d: own_options(d, "gad7.4")[1].update(value=0))
     message = refused(copy)
     assert "anxiety.yaml" in message
     assert "gad7.4" in message

@@ -37,9 +37,9 @@ from scoring import evaluate, load_questionnaire
 from scoring.contract import UNKNOWN
 from scoring.reason_text import TEMPLATES
 from scoring.sample import random_screen
-from tests.app.screen_builder import screen as built_screen
+from tests.support.screen_builder import screen as built_screen
 from ui import texts
-from ui.result_view import reason_groups
+from ui.participant.result_view import reason_groups
 
 MAX_GRADE = 8.0
 SHORT_WORDS = 10

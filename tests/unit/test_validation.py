@@ -1,7 +1,9 @@
 """Bad input is rejected with one message per offending item id (spec sections 2, 5 and 7)."""
 
 import pytest
-from screens import (
+
+from scoring import ScreenInvalid, evaluate
+from tests.support.spec_screens import (
     DOMAINS,
     ITEM,
     MAY_NOT_KNOW,
@@ -28,8 +30,6 @@ from screens import (
     withdrawal,
     without,
 )
-
-from scoring import ScreenInvalid, evaluate
 
 
 def rejected(screen) -> list[dict]:

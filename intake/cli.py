@@ -1,4 +1,4 @@
-"""``python -m intake``: staff accounts, import, export, purge, rescore, rekey and migrate against DATABASE_URL.
+"""``python -m intake``: staff accounts, import, export, purge, rescore, rekey, migrate and alerts against DATABASE_URL.
 
 Prints counts and references only: never answers or contact details (except into an export file).
 """
@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import screens, one JSON object a line")
     imp.add_argument("--format", choices=("jsonl",), required=True)
     imp.add_argument("file", help="a file, or - for standard input")
+    imp.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="queue no staff alerts (migrating a backlog staff already know of)",
+    )
 
     exp = commands.add_parser("export", help="export screens (stdout by default)")
     exp.add_argument("--format", choices=("jsonl", "csv"), required=True)
@@ -76,7 +81,38 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("migrate", help="bring the database schema up to date")
+    _alerts_parser(commands)
     return parser
+
+
+def _alerts_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from intake.vocab import ROUTE_KINDS
+
+    alerts = commands.add_parser(
+        "alerts",
+        help="deliver staff alerts (--watch, --once), or manage where they go (route)",
+        description="Deliver staff alerts: --watch until stopped, --once what is due now. "
+        "Or manage their routes: alerts route add|list|remove.",
+    )
+    mode = alerts.add_mutually_exclusive_group()
+    mode.add_argument("--watch", action="store_true", help="deliver until stopped (SIGTERM or Ctrl-C)")
+    mode.add_argument(
+        "--once", action="store_true", help="deliver what is due, then exit (1 if any was given up)"
+    )
+    route = (
+        alerts.add_subparsers(dest="alerts_command")
+        .add_parser("route", help="where alerts go")
+        .add_subparsers(dest="route_command", required=True)
+    )
+    add = route.add_parser("add", help="alert an email address or a webhook of one kind of screen")
+    add.add_argument("--kind", choices=tuple(str(k) for k in ROUTE_KINDS), required=True)
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--email", metavar="ADDR")
+    target.add_argument("--webhook", metavar="URL", help="https:// (plain http only to this machine)")
+    route.add_parser("list", help="list the routes (webhook URLs masked)")
+    route.add_parser("remove", help="remove a route by its id (see route list)").add_argument(
+        "id", type=_positive
+    )
 
 
 def _rules_version(text: str) -> str:
@@ -163,7 +199,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Cannot read {args.file}: {exc.strerror}; nothing imported", file=sys.stderr)
         return FAILED
     with stream:
-        report = import_jsonl(None, read_lines(stream))
+        report = import_jsonl(None, read_lines(stream), alerts=not args.no_alerts)
     for problem in report.problems:
         print(_import_problem(problem), file=sys.stderr)
     unlisted = report.refused - len(report.problems)
@@ -286,6 +322,72 @@ def _migrate(_args: argparse.Namespace) -> int:
     return OK
 
 
+def _alerts(args: argparse.Namespace) -> int:
+    if args.alerts_command == "route":
+        if args.watch or args.once:
+            print("route takes no --watch or --once", file=sys.stderr)
+            return REFUSED
+        return _route(args)
+    if not (args.watch or args.once):
+        print("say what to do: alerts --watch, alerts --once, or alerts route ...", file=sys.stderr)
+        return REFUSED
+    from intake.alerts.worker import run_once, watch
+    from intake.db import get_engine
+    from intake.settings import get_settings
+
+    get_settings()  # refuse a half-set SMTP configuration before anything else
+    for warning in _setup_warnings():
+        print(warning, file=sys.stderr)
+    get_engine()
+    if args.once:
+        report = run_once()
+    else:
+        print("alert worker started; stop it with Ctrl-C or SIGTERM", file=sys.stderr)
+        report = watch()
+    print(
+        f"{report.sent} sent, {report.retrying} to retry, {report.given_up} given up, "
+        f"{report.escalated} escalated"
+    )
+    return FAILED if report.given_up else OK
+
+
+def _setup_warnings() -> list[str]:
+    from intake.alerts.routes import list_routes, setup_warnings
+    from intake.db import read_session
+    from intake.settings import get_settings
+
+    with read_session() as session:
+        return setup_warnings(list_routes(session), get_settings())
+
+
+def _route(args: argparse.Namespace) -> int:
+    from intake.alerts import routes
+    from intake.db import read_session, write_session
+    from intake.vocab import Actor, Channel
+
+    try:
+        if args.route_command == "add":
+            channel = Channel.EMAIL if args.email is not None else Channel.WEBHOOK
+            with write_session() as session:
+                route = routes.add_route(session, args.kind, channel, args.email or args.webhook, Actor.CLI)
+            print(f"added route {route.id}: {route.kind} alerts to {route.channel} {route.shown_target}")
+        elif args.route_command == "remove":
+            with write_session() as session:
+                routes.remove_route(session, args.id, Actor.CLI)
+            print(f"removed route {args.id}")
+        else:
+            with read_session() as session:
+                listed = routes.list_routes(session)
+            for r in listed:
+                print(f"{r.id}\t{r.kind}\t{r.channel}\t{r.shown_target}")
+            if not listed:
+                print("no alert routes", file=sys.stderr)
+    except (routes.RouteNotFound, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return FAILED
+    return OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
@@ -296,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rescore": _rescore,
         "rekey": _rekey,
         "migrate": _migrate,
+        "alerts": _alerts,
     }
     try:
         return handler[args.command](args)

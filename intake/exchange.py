@@ -287,6 +287,7 @@ def import_jsonl(
     evaluate: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     actor: object = Actor.CLI,
     now: datetime | None = None,
+    alerts: bool = True,
 ) -> ImportReport:
     """Validate and score each line (``scoring.evaluate`` unless given) and store the good ones as
     submitted screens, one transaction per batch.
@@ -301,14 +302,17 @@ def import_jsonl(
 
     ``lines`` are bytes (``scoring.strict_json.read_lines``: None for a line past the size cap) or
     text. Every run ends with an audit entry of its counts, a run that stopped early included
-    (``failure``: the database went away or the file could not be read part-way)."""
+    (``failure``: the database went away or the file could not be read part-way).
+
+    Stored screens queue staff alerts like any submission, unless ``alerts`` is False (migrating
+    a backlog that staff already know of)."""
     evaluate = evaluate or _default_evaluate()
     now = clock.resolve(now)
     report = ImportReport()
     done_through = 0
     try:
         for chunk in _numbered_chunks(lines, batch_size):
-            _import_chunk(engine, chunk, evaluate, now, report)
+            _import_chunk(engine, chunk, evaluate, now, report, alerts=alerts)
             done_through = chunk[-1][0]
     except (SQLAlchemyError, OSError) as exc:
         # Operational: the lines dealt with so far are committed, and a rerun skips them.
@@ -369,8 +373,12 @@ def _import_chunk(
     evaluate: Callable[[dict[str, Any]], dict[str, Any]],
     now: datetime,
     report: ImportReport,
+    *,
+    alerts: bool,
 ) -> None:
     prepared, problems, known = _prepare_chunk(engine, chunk, evaluate, now)
+    for _, p in prepared:
+        p.alerts = alerts
     report.duplicates += known
     report.refused += len(problems)
     report.problems.extend(problems[: max(0, MAX_PROBLEMS_KEPT - len(report.problems))])

@@ -20,6 +20,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    UniqueConstraint,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -27,7 +29,17 @@ from sqlalchemy.types import TypeDecorator
 
 from intake.contact import BEST_TIMES
 from intake.crypto import EncryptedJSON, EncryptedText
-from intake.vocab import EMAIL_MAX_CHARS, Priority, Role, Status
+from intake.vocab import (
+    EMAIL_MAX_CHARS,
+    ROUTE_KINDS,
+    AlertKind,
+    AlertState,
+    Channel,
+    EscalationOutcome,
+    Priority,
+    Role,
+    Status,
+)
 from scoring.vocab import Respondent
 
 RESPONDENTS = tuple(Respondent)
@@ -99,6 +111,8 @@ class Staff(Base):
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Their own switch: an email route to this address is skipped while it is off.
+    email_alerts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class StaffSession(Base):
@@ -286,3 +300,101 @@ class KeyCheck(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Longest webhook URL a route keeps (Teams' incoming webhook URLs run to about 300 characters).
+ROUTE_TARGET_MAX_CHARS = 2048
+ALERT_ERROR_MAX_CHARS = 300
+
+
+class AlertRoute(Base):
+    """Who is alerted for which kind of screen: an email address or a webhook URL. Set by an
+    admin (the Alerts page or ``python -m intake alerts route add``), never in code."""
+
+    __tablename__ = "alert_routes"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ROUTE_KINDS), name="kind"),
+        CheckConstraint(_in("channel", tuple(Channel)), name="channel"),
+        UniqueConstraint("kind", "channel", "target", name="uq_alert_routes_kind_channel_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(ROUTE_TARGET_MAX_CHARS))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class AlertPolicy(Base):
+    """The admin's alert settings (one row; absent means the defaults in intake.alerts.policy)."""
+
+    __tablename__ = "alert_policy"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("quiet_from_hour BETWEEN 0 AND 23", name="quiet_from_hour"),
+        CheckConstraint("quiet_until_hour BETWEEN 0 AND 23", name="quiet_until_hour"),
+        CheckConstraint("same_day_escalate_hour BETWEEN 0 AND 23", name="same_day_escalate_hour"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Quiet hours (clinic time, IOP_CLINIC_TIMEZONE) hold back same-day and every-screen alerts
+    # until they end; both NULL means none. Urgent alerts and escalations never wait.
+    quiet_from_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    quiet_until_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    # A same-day screen not opened by this hour (clinic time) alerts the escalation list.
+    same_day_escalate_hour: Mapped[int] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Alert(Base):
+    """The outbox: one row per message to send, written in the transaction that stores its screen.
+    Holds what the message says (a reference and the time submitted), never answers or contact
+    details. Workers claim due rows (``intake.alerts.worker``)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", tuple(AlertKind)), name="kind"),
+        CheckConstraint(_in("channel", tuple(Channel)), name="channel"),
+        CheckConstraint(_in("state", tuple(AlertState)), name="state"),
+        Index("ix_alerts_state_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # NULL for a test alert. Deleted with its screen (purge).
+    screen_id: Mapped[str | None] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(16))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(ROUTE_TARGET_MAX_CHARS))
+    state: Mapped[str] = mapped_column(String(16), default=AlertState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # While SENDING: the worker holding it, and when another may take it over.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(ALERT_ERROR_MAX_CHARS))
+    # Sent as the email's Message-ID and the webhook's Idempotency-Key: a resend after a crash
+    # carries the same key, so the receiver can tell it is the same alert.
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EscalationCheck(Base):
+    """An urgent or same-day screen's pending escalation, written with the screen: at ``due_at``
+    a worker alerts the escalation list unless staff have opened the screen's review page."""
+
+    __tablename__ = "escalation_checks"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", tuple(EscalationOutcome)), name="outcome"),
+        # Pending checks are done_at IS NULL: a range scan on due_at within them.
+        Index("ix_escalation_checks_done_due", "done_at", "due_at"),
+    )
+
+    screen_id: Mapped[str] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))

@@ -7,14 +7,19 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from intake.vocab import EMAIL_MAX_CHARS
+
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
+# Seconds one SMTP conversation or webhook POST may take before it counts as failed (and retried).
+SEND_TIMEOUT_SECONDS = 10
 DEFAULT_DATABASE_URL = "sqlite:///./data/iop.db"
 DEV_KEY_NAME = "field.key"
 MAKE_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
@@ -45,6 +50,21 @@ class Settings(BaseSettings):
     iop_resume_max_failures: int = Field(5, ge=1)
     iop_resume_window_minutes: int = Field(15, ge=1)
     iop_trusted_proxies: int = Field(0, ge=0, le=10)
+    # Alerts (intake.alerts): SMTP for email routes, a shared secret for webhook routes, the base
+    # of the links they carry, and the worker's pace.
+    iop_smtp_host: str | None = Field(None, min_length=1)
+    iop_smtp_port: int | None = Field(None, ge=1, le=65_535)
+    iop_smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    iop_smtp_user: str | None = Field(None, min_length=1)
+    iop_smtp_password: SecretStr | None = None
+    iop_alert_from: str | None = Field(None, min_length=3, max_length=EMAIL_MAX_CHARS)
+    iop_public_url: str | None = Field(None, min_length=1)
+    iop_alert_webhook_secret: SecretStr | None = None
+    iop_alert_poll_seconds: float = Field(1.0, ge=0.05, le=60)
+    iop_alert_retry_seconds: float = Field(30.0, ge=0.01, le=3_600)
+    iop_alert_max_attempts: int = Field(8, ge=1, le=50)
+    iop_alert_lease_seconds: float = Field(120.0, ge=1, le=3_600)
+    iop_clinic_timezone: str = "UTC"
     _keys: list[bytes] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
@@ -59,6 +79,7 @@ class Settings(BaseSettings):
                     ) from None
         if not self._given_keys() and not _is_sqlite(self.database_url):
             raise ValueError(NO_DEVELOPMENT_KEY)
+        self._check_alerts()
         if self.iop_env != "production":
             return self
         if not self.iop_field_key or not self.iop_field_key.get_secret_value().strip():
@@ -72,6 +93,58 @@ class Settings(BaseSettings):
                 "the same on every replica)"
             )
         return self
+
+    def _check_alerts(self) -> None:
+        """Refuse a half-set SMTP configuration, naming what is missing: alerts would fail one by
+        one, hours later, instead of now."""
+        smtp = ("iop_smtp_host", "iop_smtp_port", "iop_smtp_user", "iop_smtp_password", "iop_alert_from")
+        if (
+            any(getattr(self, name) is not None for name in smtp)
+            or "iop_smtp_security" in self.model_fields_set
+        ):
+            missing = [n.upper() for n in ("iop_smtp_host", "iop_alert_from") if getattr(self, n) is None]
+            if missing:
+                raise ValueError(
+                    f"{' and '.join(missing)} must be set to send email alerts (some IOP_SMTP_* settings are)"
+                )
+            if (self.iop_smtp_user is None) != (self.iop_smtp_password is None):
+                given, absent = (
+                    ("IOP_SMTP_USER", "IOP_SMTP_PASSWORD")
+                    if self.iop_smtp_password is None
+                    else ("IOP_SMTP_PASSWORD", "IOP_SMTP_USER")
+                )
+                raise ValueError(
+                    f"{absent} must be set with {given} (or neither, for a server without sign-in)"
+                )
+            if self.iop_public_url is None:
+                raise ValueError(
+                    "IOP_PUBLIC_URL must be set to send email alerts: it is the base of their links"
+                )
+            if "@" not in (self.iop_alert_from or ""):
+                raise ValueError(
+                    "IOP_ALERT_FROM must be an email address, such as intake-alerts@clinic.example"
+                )
+        if self.iop_public_url is not None and not self.iop_public_url.startswith(("https://", "http://")):
+            raise ValueError("IOP_PUBLIC_URL must start with https:// (the address staff open the app at)")
+        try:
+            ZoneInfo(self.iop_clinic_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"IOP_CLINIC_TIMEZONE: {self.iop_clinic_timezone!r} is not a time zone name such as America/Chicago"
+            ) from None
+        if self.iop_alert_lease_seconds <= 2 * SEND_TIMEOUT_SECONDS:
+            raise ValueError(
+                f"IOP_ALERT_LEASE_SECONDS must be more than {2 * SEND_TIMEOUT_SECONDS} (twice a send's timeout)"
+            )
+
+    def smtp_port(self) -> int:
+        """IOP_SMTP_PORT, or the usual port for IOP_SMTP_SECURITY."""
+        if self.iop_smtp_port is not None:
+            return self.iop_smtp_port
+        return {"none": 25, "starttls": 587, "tls": 465}[self.iop_smtp_security]
+
+    def clinic_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.iop_clinic_timezone)
 
     def _given_keys(self) -> list[str]:
         return _split_keys(self.iop_field_key.get_secret_value()) if self.iop_field_key else []

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake import audit, clock
+from intake.alerts.outbox import queue_for_screens
 from intake.codes import new_reference
 from intake.contact import ContactRequest
 from intake.models import CHARTED_DOMAINS, Contact, Screen, ScreenFlag
@@ -36,6 +37,8 @@ class PreparedScreen:
     screen: dict[str, Any]
     flags: list[dict[str, Any]]
     contact: dict[str, Any] | None = field(default=None)
+    # Queue staff alerts with it (``intake.alerts``); off only for an import with --no-alerts.
+    alerts: bool = True
 
 
 def check_disposition(result: dict[str, Any]) -> None:
@@ -163,6 +166,10 @@ def insert_prepared(session: Session, batch: Sequence[PreparedScreen]) -> None:
     contacts = [p.contact for p in batch if p.contact is not None]
     if contacts:
         session.execute(insert(Contact.__table__), contacts)
+    # In the same transaction as the screens: a crash cannot leave one without the other.
+    alerted = [p.screen for p in batch if p.alerts]
+    if alerted:
+        queue_for_screens(session, alerted, now=alerted[0]["created_at"])
 
 
 def submit_screen(

@@ -69,6 +69,15 @@ class AuditAction(StrEnum):
 
     ACCESS_DENIED = "access_denied"
     ACCOUNT_LOCKED = "account_locked"
+    ALERT_ESCALATED = "alert_escalated"
+    ALERT_FAILED = "alert_failed"
+    ALERT_GIVEN_UP = "alert_given_up"
+    ALERT_ROUTE_ADDED = "alert_route_added"
+    ALERT_ROUTE_REMOVED = "alert_route_removed"
+    ALERT_SENT = "alert_sent"
+    ALERT_SETTINGS_CHANGED = "alert_settings_changed"
+    ALERT_TEST_QUEUED = "alert_test_queued"
+    ALERTS_SWITCHED = "alerts_switched"
     ASSIGN = "assign"
     CONTACT_VIEW = "contact_view"
     EXPORT = "export"
@@ -97,6 +106,7 @@ class Actor(StrEnum):
 
     SYSTEM = "system"
     CLI = "cli"
+    ALERTS = "alerts"  # the alert worker (python -m intake alerts)
 
 
 # Limits shared by storage, validation and the forms that collect the value.
@@ -114,3 +124,43 @@ class Role(StrEnum):
 
     INTAKE = "intake"
     ADMIN = "admin"
+
+
+class AlertKind(StrEnum):
+    """Why an alert goes out, and which routes receive it (``alert_routes.kind``)."""
+
+    URGENT = "urgent"  # an urgent screen
+    SAME_DAY = "same_day"  # a screen carrying same-day contact
+    ALL = "all"  # every new screen (optional)
+    ESCALATION = "escalation"  # an urgent or same-day screen nobody opened in time
+    TEST = "test"  # "send a test alert" on the admin page; never a screen
+
+
+# Kinds a route can be added for (a test alert goes to every route).
+ROUTE_KINDS = (AlertKind.URGENT, AlertKind.SAME_DAY, AlertKind.ALL, AlertKind.ESCALATION)
+# Held back during quiet hours: urgent screens and escalations never wait.
+QUIET_KINDS = frozenset({AlertKind.SAME_DAY, AlertKind.ALL})
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class AlertState(StrEnum):
+    """An outbox row's delivery state."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a worker until its lease runs out
+    RETRYING = "retrying"  # failed; tried again at next_attempt_at
+    SENT = "sent"
+    GIVEN_UP = "given_up"  # a permanent failure, or out of attempts
+
+
+# Rows a worker may claim (a SENDING row only once its lease has run out).
+DUE_STATES = (AlertState.QUEUED, AlertState.RETRYING, AlertState.SENDING)
+
+
+class EscalationOutcome(StrEnum):
+    ESCALATED = "escalated"
+    OPENED = "opened"  # opened in time: nothing to send

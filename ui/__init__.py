@@ -2,7 +2,7 @@
 
 ``ui.participant`` draws the screen a person takes (wizard, crisis stop, result, PDF);
 ``ui.staff`` draws the intake workspace (sign-in guard, queue, review, insights, audit log,
-accounts). What both use stays here: page setup and navigation (``setup``, ``navigation``,
+accounts, alerts). What both use stays here: page setup and navigation (``setup``, ``navigation``,
 ``readiness``), the item renderers and their widget keys (``widgets``), participant wording
 (``texts``), display labels for the enums of scoring and intake (``labels``), score formatting
 (``scores``), safe markup (``markup``) and the client address rule (``client``). ui may import

@@ -1,5 +1,6 @@
 """Display labels for the codes the app stores, in one place: suggestions (dispositions),
-priorities, follow-up statuses, respondents, flags, staff roles and urgency groups.
+priorities, follow-up statuses, respondents, flags, staff roles, urgency groups, and alerts'
+kinds, channels and delivery states.
 
 Keyed by the vocabularies' members (``scoring.vocab``, ``intake.vocab``). Members are the stored
 strings and numbers themselves, so a label is found for a member and for a value read back from
@@ -8,7 +9,7 @@ the database alike. Plain data: no streamlit, so any renderer (staff or particip
 
 from __future__ import annotations
 
-from intake.vocab import Priority, Role, Status
+from intake.vocab import AlertKind, AlertState, Channel, Priority, Role, Status
 from scoring.flags import FLAG_RULES
 from scoring.vocab import Disposition, Respondent
 
@@ -60,6 +61,22 @@ ALL_FLAGS: dict[str, str] = {flag: FLAGS.get(flag, flag) for flag in FLAG_RULES}
 ROLES: dict[str, str] = {Role.INTAKE: "Intake", Role.ADMIN: "Admin"}
 # The insights page's urgency groups (intake.insights.GROUPS).
 URGENCY_GROUPS: dict[str, str] = {"urgent": "Urgent", "same_day": "Same-day contact", "routine": "Routine"}
+# What an alert route hears of (intake.vocab.ROUTE_KINDS), and a test alert in the outbox.
+ALERT_KINDS: dict[str, str] = {
+    AlertKind.URGENT: "Urgent screens",
+    AlertKind.SAME_DAY: "Same-day contact",
+    AlertKind.ALL: "Every new screen",
+    AlertKind.ESCALATION: "Escalation (not opened in time)",
+    AlertKind.TEST: "Test alert",
+}
+CHANNELS: dict[str, str] = {Channel.EMAIL: "Email", Channel.WEBHOOK: "Webhook"}
+ALERT_STATES: dict[str, str] = {
+    AlertState.QUEUED: "Queued",
+    AlertState.SENDING: "Sending",
+    AlertState.RETRYING: "Failed, retrying",
+    AlertState.SENT: "Sent",
+    AlertState.GIVEN_UP: "Given up",
+}
 
 
 def label(labels: dict[str, str], code: str) -> str:

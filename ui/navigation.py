@@ -34,6 +34,7 @@ STAFF_PAGES = [
         StaffPage.ACCOUNTS,
         Role.ADMIN,
     ),
+    ("pages/staff_alerts.py", "Alerts", ":material/notifications:", StaffPage.ALERTS, Role.ADMIN),
 ]
 STAFF_SECTION = "Intake staff"
 

@@ -31,6 +31,7 @@ STAFF_PAGES = (
     "pages/staff_insights.py",
     "pages/staff_audit.py",
     "pages/staff_accounts.py",
+    "pages/staff_alerts.py",
 )
 TIMEOUT = 30
 

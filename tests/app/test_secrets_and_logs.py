@@ -49,6 +49,7 @@ PAGES = [
     "staff_insights",
     "staff_audit",
     "staff_accounts",
+    "staff_alerts",
 ]
 COOKIE = "c" * 40
 NAME, PHONE, EMAIL = "Zebulon Quartzfield", "(555) 010-7788", "zq-7788@example.org"

@@ -13,7 +13,7 @@ from intake.staff import StaffView
 from tests.support.factories import CONTACT, submit
 from ui.navigation import STAFF_SECTION, pages_for_visitor, staff_entries
 
-ADMIN_PAGES = ("pages/staff_audit.py", "pages/staff_accounts.py")
+ADMIN_PAGES = ("pages/staff_audit.py", "pages/staff_accounts.py", "pages/staff_alerts.py")
 # The guard does not depend on the backend (the storage tests cover sessions on both): cold runs
 # use SQLite only, to keep this file fast.
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -92,7 +92,7 @@ def test_admin_opens_admin_pages(seeded):
     for page in ADMIN_PAGES:
         at = signed_in(admin, page)
         assert not at.exception and not at.error
-        assert at.dataframe
+        assert at.dataframe or at.metric, page  # a table, or (alerts, before any) the outbox's counts
 
 
 def _member(role: str) -> StaffView:
@@ -107,7 +107,14 @@ def test_menu_lists_staff_pages_only_for_signed_in_staff_and_admin_pages_only_fo
 
     assert shown(None) == []  # participants see no staff entry; the welcome page links to sign-in
     assert shown(_member("intake")) == ["Queue", "Screen review", "Insights"]
-    assert shown(_member("admin")) == ["Queue", "Screen review", "Insights", "Audit log", "Staff accounts"]
+    assert shown(_member("admin")) == [
+        "Queue",
+        "Screen review",
+        "Insights",
+        "Audit log",
+        "Staff accounts",
+        "Alerts",
+    ]
     # Every staff page stays routable (hidden), so a link lands on the page's own guard.
     assert [e[0] for e in staff_entries(None)] == list(STAFF_PAGES)
     assert callable(pages_for_visitor) and STAFF_SECTION

@@ -33,9 +33,10 @@ STAFF_URLS = (
     "/staff_insights",
     "/staff_audit",
     "/staff_accounts",
+    "/staff_alerts",
 )
 # Headings a staff page shows only past its guard.
-WORKSPACE_TITLES = ("Intake queue", "Screen review", "Insights", "Audit log", "Staff accounts")
+WORKSPACE_TITLES = ("Intake queue", "Screen review", "Insights", "Audit log", "Staff accounts", "Alerts")
 STAFF_MENU = "Intake staff"
 # Glide data grid's default geometry in Streamlit: a 35 px header, 35 px rows, a row marker column.
 GRID_ROW_HEIGHT = 35

@@ -146,17 +146,29 @@ def unseal(token: str) -> object:
     return json.loads(Fernet(E2E_FIELD_KEY).decrypt(token.encode("ascii")))
 
 
-@contextmanager
-def streamlit_server(database_url: str, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port until the block ends; yields the base URL."""
+def server_env(database_url: str, settings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment ``streamlit_server`` runs its server with: this process's, in development
+    on ``database_url`` under the tests' field key, plus ``settings``. A command a test runs
+    against that server's database (``python -m intake ...``) takes the same."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "IOP_ENV": "development",
         "IOP_FIELD_KEY": E2E_FIELD_KEY,
+        **(settings or {}),
     }
     env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
-    with run_app(env, log_path) as base_url:
+    return env
+
+
+@contextmanager
+def streamlit_server(
+    database_url: str, log_path: Path, *, settings: Mapping[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` until the block ends; yields the base URL. ``settings`` are
+    extra environment variables; ``port`` (default: a free one) lets a test know the URL before
+    the server starts, e.g. to give it as IOP_PUBLIC_URL."""
+    with run_app(server_env(database_url, settings), log_path, port=port) as base_url:
         yield base_url
 
 
@@ -179,11 +191,11 @@ def streamlit_command(port: int) -> list[str]:
 
 
 @contextmanager
-def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` with exactly this environment on a free port, output to
-    ``log_path``; yields the base URL once healthy, and stops the server when the block ends.
-    The one launcher every browser test and benchmark server goes through."""
-    port = free_port()
+def run_app(env: dict[str, str], log_path: Path, *, port: int | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` with exactly this environment on ``port`` (default: a free one),
+    output to ``log_path``; yields the base URL once healthy, and stops the server when the
+    block ends. The one launcher every browser test and benchmark server goes through."""
+    port = port or free_port()
     # An edit to the checkout mid-run would otherwise show "File change / Rerun" and stall waits.
     command = [*streamlit_command(port), "--server.fileWatcherType", "none"]
     base_url = f"http://127.0.0.1:{port}"

@@ -28,6 +28,7 @@ from intake.vocab import EMAIL_MAX_CHARS, Role
 from ui import labels
 from ui.markup import plain
 from ui.setup import STAFF_FAVICON, check_settings, no_referrer
+from ui.staff.my_alerts import email_alerts_toggle
 from ui.staff.state import StaffPage, StaffState, Via, staff_state
 
 log = logging.getLogger(__name__)
@@ -225,8 +226,11 @@ def _on_sign_out() -> None:
 
 
 def staff_header(staff: StaffView) -> None:
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    """Who is signed in, their own alerts switch, and sign-out: the member's own corner."""
+    left, middle, right = st.columns([4, 1.2, 1], vertical_alignment="center")
     left.caption(f"Signed in as {plain(staff.email)} ({labels.ROLES.get(staff.role, staff.role)})")
+    with middle:
+        email_alerts_toggle(staff)
     right.button("Sign out", key=SIGNOUT_KEY, on_click=_on_sign_out, icon=":material/logout:")
 
 

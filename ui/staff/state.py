@@ -26,6 +26,7 @@ class StaffPage(StrEnum):
     INSIGHTS = "staff_insights"
     AUDIT = "staff_audit"
     ACCOUNTS = "staff_accounts"
+    ALERTS = "staff_alerts"
 
 
 class Via(StrEnum):
@@ -45,8 +46,11 @@ OIDC_LOGOUT = "staff-oidc-logout"
 REVIEW_REF = "staff-review-ref"
 REVIEW_VIEWED = "staff-review-viewed"
 FLASH = "staff-flash"
+# The signed-in member's own "Email me alerts" toggle (ui.staff.my_alerts): the next person to
+# sign in here reads their own switch from the database.
+EMAIL_ALERTS = "staff-email-alerts"
 # Page state that must not outlive a sign-out (another person may sign in next in this browser tab).
-FORGOTTEN_ON_SIGN_OUT = (TOKEN, VIA, REVIEW_REF, REVIEW_VIEWED, FLASH, ENROLMENT)
+FORGOTTEN_ON_SIGN_OUT = (TOKEN, VIA, REVIEW_REF, REVIEW_VIEWED, FLASH, ENROLMENT, EMAIL_ALERTS)
 
 
 class StaffState:

@@ -128,7 +128,7 @@ def setup_warnings(routes: list[RouteView], settings: Settings) -> list[str]:
     warnings = []
     if not channels:
         warnings.append(
-            "No alert routes yet: new screens alert nobody. Add one here or with "
+            "No alert routes yet: new screens alert nobody. Add one on the Alerts page or with "
             "python -m intake alerts route add."
         )
     if AlertKind.URGENT not in {r.kind for r in routes} and channels:

@@ -6,7 +6,7 @@ signed-in staff member), because Streamlit serves files in pages/ by URL on a co
 
 import streamlit as st
 
-from ui.navigation import pages_for_visitor
+from ui.navigation import land_after_sign_in, pages_for_visitor
 from ui.readiness import check_ready
 from ui.setup import FAVICON
 
@@ -17,4 +17,6 @@ page = st.navigation(pages_for_visitor(), position="top")
 # Readiness (ui/readiness.py) between registering the pages and running one: the refusal is what a
 # visitor sees and the 503 that /_stcore/script-health-check, which runs this file, answers.
 check_ready()
+# A staff member back from the clinic's sign-in lands on the queue, not on the welcome page.
+land_after_sign_in(page)
 page.run()

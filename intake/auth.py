@@ -1,10 +1,12 @@
-"""Staff sign-in (password + TOTP, lock-out) and server-side sessions (idle and absolute expiry)."""
+"""Staff sign-in (password + TOTP, lock-out; or an OpenID Connect identity whose email the
+provider verified) and server-side sessions (idle and absolute expiry; sign-out ends them all)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -17,7 +19,7 @@ from intake.crypto import is_unreadable
 from intake.db import KeepChanges, rows_changed
 from intake.models import Staff, StaffSession
 from intake.passwords import dummy_hash, hash_password, needs_rehash, verify_password
-from intake.staff import StaffView, find, view
+from intake.staff import StaffView, end_staff_sessions, find, view
 from intake.vocab import Actor, AuditAction
 
 LOCK_AFTER_FAILURES = 5
@@ -30,6 +32,7 @@ SIGN_IN_FAILED = (
     "That email, password and code do not match an active account. "
     f"After {LOCK_AFTER_FAILURES} failed tries an account is locked for {LOCK_FOR.seconds // 60} minutes."
 )
+PASSWORD_SIGN_IN_OFF = "Password sign-in is turned off here: sign in with your clinic account."  # noqa: S105  # nosec B105
 # Core statements on the table: the counters change in SQL, never from a value read earlier.
 _staff = Staff.__table__
 
@@ -39,6 +42,23 @@ class AuthFailed(KeepChanges, PermissionError):
 
     def __init__(self) -> None:
         super().__init__(SIGN_IN_FAILED)
+
+
+class PasswordSignInOff(KeepChanges, PermissionError):
+    """IOP_REQUIRE_SSO is on: a password sign-in is refused (and the refusal audited) whatever
+    reaches the server, not only hidden from the page."""
+
+    def __init__(self) -> None:
+        super().__init__(PASSWORD_SIGN_IN_OFF)
+
+
+def oidc_email_verified(claims: Mapping[str, object]) -> bool:
+    """The provider says it verified the ID token's email: ``email_verified`` is boolean true or
+    the string "true" (some providers send strings). Missing, false, "False" or anything else is
+    not verified: an unverified email could be anyone's, and the email is what maps to a staff
+    account."""
+    verified = claims.get("email_verified")
+    return verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")
 
 
 def _totp_step(secret: str, code: str, now: datetime) -> int | None:
@@ -189,10 +209,14 @@ def check_session(session: Session, token: str | None, *, now: datetime | None =
 
 
 def end_session(session: Session, token: str, *, now: datetime | None = None) -> None:
-    """Sign out: the token stops working at once."""
+    """Sign out: this token and every other session of the same member stop working at once, so
+    another tab or another replica is signed out at its next rerun (a sign-out on a shared
+    computer must not leave a second window open)."""
     now = clock.resolve(now)
     staff_session = session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
     if staff_session is not None and staff_session.ended_at is None:
-        staff_session.ended_at = now
         staff_id = staff_session.staff_id
-        audit.record(session, staff_id, AuditAction.LOGOUT, audit.staff_target(staff_id), at=now)
+        ended = end_staff_sessions(session, staff_id, now=now)
+        audit.record(
+            session, staff_id, AuditAction.LOGOUT, audit.staff_target(staff_id), at=now, sessions=ended
+        )

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     iop_resume_max_failures: int = Field(5, ge=1)
     iop_resume_window_minutes: int = Field(15, ge=1)
     iop_trusted_proxies: int = Field(0, ge=0, le=10)
+    # Staff sign in only through the clinic's OpenID Connect provider (st.login, [auth] in
+    # .streamlit/secrets.toml): password sign-in is refused. The UI checks [auth] is there (ui/sso.py).
+    iop_require_sso: bool = False
     # Alerts (intake.alerts): SMTP for email routes, a shared secret for webhook routes, the base
     # of the links they carry, and the worker's pace.
     iop_smtp_host: str | None = Field(None, min_length=1)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from intake import audit, clock
 from intake.crypto import is_unreadable
+from intake.db import rows_changed
 from intake.models import ROLES, Staff, StaffSession
 from intake.passwords import check_password, hash_password
 from intake.vocab import EMAIL_MAX_CHARS, Actor, AuditAction, Role
@@ -163,9 +164,11 @@ def totp_provisioning_uri(session: Session, email: str) -> str | None:
     return pyotp.TOTP(member.totp_secret).provisioning_uri(name=member.email, issuer_name=ISSUER)
 
 
-def end_staff_sessions(session: Session, staff_id: int, *, now: datetime | None = None) -> None:
-    session.execute(
+def end_staff_sessions(session: Session, staff_id: int, *, now: datetime | None = None) -> int:
+    """End every open session of this member; how many there were."""
+    return rows_changed(
+        session,
         update(StaffSession)
         .where(StaffSession.staff_id == staff_id, StaffSession.ended_at.is_(None))
-        .values(ended_at=clock.resolve(now))
+        .values(ended_at=clock.resolve(now)),
     )

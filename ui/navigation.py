@@ -8,11 +8,12 @@ non-admin) rather than on the welcome page.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from intake.staff import StaffView
 from intake.vocab import Role
 from ui.staff.auth import current_staff
-from ui.staff.state import StaffPage
+from ui.staff.state import StaffPage, staff_state
 
 PARTICIPANT_PAGES = [
     ("pages/welcome.py", "Welcome", ":material/home:", "welcome"),
@@ -37,6 +38,8 @@ STAFF_PAGES = [
     ("pages/staff_alerts.py", "Alerts", ":material/notifications:", StaffPage.ALERTS, Role.ADMIN),
 ]
 STAFF_SECTION = "Intake staff"
+STAFF_PATHS = {StaffPage(entry[3]): entry[0] for entry in (STAFF_SIGN_IN, *STAFF_PAGES)}
+STAFF_URLS = {page.value for page in STAFF_PATHS}
 
 
 def staff_entries(staff: StaffView | None) -> list[tuple[str, str, str, str, bool]]:
@@ -61,3 +64,12 @@ def pages_for_visitor() -> dict[str, list]:
         for path, title, icon, url, shown in staff_entries(current_staff())
     ]
     return {"": pages, STAFF_SECTION: staff}
+
+
+def land_after_sign_in(page: StreamlitPage) -> None:
+    """After the clinic's sign-in, on to the queue (or to the sign-in form, which says why not):
+    Streamlit's callback returns every sign-in to the site's root, the participants' welcome
+    page, no place for staff to start. A sign-in that began on a staff page stays there."""
+    landing = staff_state().take_landing()
+    if landing is not None and page.url_path not in STAFF_URLS:
+        st.switch_page(STAFF_PATHS[landing])

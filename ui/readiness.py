@@ -4,8 +4,9 @@
 runs, whatever the app would say. Readiness is ``/_stcore/script-health-check``
 (``server.scriptHealthCheckEnabled`` in .streamlit/config.toml): Streamlit runs app.py as for a
 new visitor and answers 200 ``ok`` only if that run ends without an error, else 503 ``error``.
-The router calls ``check_ready`` before any page, so a refusal there (settings, questionnaire
-files, database, field key) is both the notice a visitor sees and the 503 the probe gets.
+The router calls ``check_ready`` before any page, so a refusal there (settings, single sign-on
+required without ``[auth]``, questionnaire files, database, field key) is both the notice a
+visitor sees and the 503 the probe gets.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from intake.usecases.health import database_problem
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
 from ui.setup import crisis_footer
+from ui.sso import sso_problem
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +51,14 @@ def check_ready() -> None:
 def readiness_problem() -> str | None:
     """What stops this server taking a screen, for the people running it, or None."""
     try:
-        get_settings()
+        settings = get_settings()
     except ConfigError as exc:
         log.error("configuration refused, serving no page: %s", exc)
         return str(exc)
+    sso = sso_problem(settings)
+    if sso is not None:
+        log.error("configuration refused, serving no page: %s", sso)
+        return sso
     try:
         load_questionnaire()
     except QuestionnaireError as exc:

@@ -16,6 +16,7 @@ from intake.settings import ConfigError, get_settings
 from intake.usecases.health import check_field_key
 from scoring import QuestionnaireError, load_questionnaire
 from ui import texts
+from ui.sso import sso_problem
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +85,12 @@ def no_referrer() -> None:
 
 def check_settings(*, footer: bool = True, database: bool = False) -> None:
     """Stop at once, naming the variable, if the environment cannot run the app (production
-    without its cookie secret or field key; with ``database``, a field key that cannot read the
-    database): better no screen than one whose contact details and drafts could not be kept safe."""
+    without its cookie secret or field key; IOP_REQUIRE_SSO without ``[auth]``; with ``database``, a
+    field key that cannot read the database): better no screen than one whose contact details and drafts could not be kept safe."""
     try:
-        get_settings()
+        problem = sso_problem(get_settings())
+        if problem is not None:
+            raise ConfigError(problem)
         if database:
             check_field_key()
     except ConfigError as exc:

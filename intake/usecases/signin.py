@@ -3,18 +3,32 @@ TOTP, or the enrolment shown at a first sign-in), OpenID Connect, the check of a
 every run, and the audit of a page refused to a non-administrator.
 
 Errors: ``intake.auth.AuthFailed`` (one message for every failed sign-in; its audit rows and
-failure count are kept) and ``intake.Unavailable``.
+failure count are kept), ``intake.auth.PasswordSignInOff`` (IOP_REQUIRE_SSO; audited) and
+``intake.Unavailable``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
 
 from intake import audit
-from intake.auth import authenticate, check_session, end_session, start_session
+from intake.auth import (
+    PasswordSignInOff,
+    authenticate,
+    check_session,
+    end_session,
+    oidc_email_verified,
+    start_session,
+)
 from intake.enrolment import Enrolment, pending_enrolment
-from intake.staff import StaffView, staff_for_email
+from intake.models import Staff
+from intake.settings import get_settings
+from intake.staff import StaffView, find, view
 from intake.usecases import transaction
 from intake.vocab import Actor, AuditAction
 
@@ -33,8 +47,14 @@ SignInOutcome = SignedIn | Enrolment
 
 def sign_in(email: str, password: str, code: str, *, now: datetime) -> SignInOutcome:
     """Password and TOTP code; with no code, the enrolment of a member who has not set up their
-    app yet (right password only). Raises ``AuthFailed`` otherwise."""
+    app yet (right password only). Raises ``AuthFailed`` otherwise, and ``PasswordSignInOff``
+    whatever was typed when IOP_REQUIRE_SSO is on."""
     with transaction() as session:
+        if get_settings().iop_require_sso:
+            audit.record(
+                session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, None, at=now, reason="password_sign_in_off"
+            )
+            raise PasswordSignInOff()
         if not code:
             enrolment = pending_enrolment(session, email, password, now=now)
             if enrolment is not None:
@@ -43,21 +63,42 @@ def sign_in(email: str, password: str, code: str, *, now: datetime) -> SignInOut
         return SignedIn(member, start_session(session, member, now=now))
 
 
-def sign_in_oidc(email: str | None, verified: bool, *, now: datetime) -> SignedIn | None:
-    """A fresh OpenID Connect identity turned into a session for the active account with that
-    (verified) email; None, audited as a failed sign-in, when there is none."""
+class OidcRefusal(StrEnum):
+    """Why an OpenID Connect identity got no session (the audit row's ``reason``)."""
+
+    UNVERIFIED = "oidc_email_unverified"
+    NO_ACCOUNT = "oidc_no_staff_account"
+    DISABLED = "oidc_account_disabled"
+
+
+def sign_in_oidc(claims: Mapping[str, object], *, now: datetime) -> SignedIn | OidcRefusal:
+    """A fresh OpenID Connect identity (the ID token's claims) turned into a session for the
+    active account with its email, which the provider must have verified; else why not, audited
+    as a failed sign-in. No TOTP: the clinic's provider did the second factor (README)."""
+    email = claims.get("email")
     with transaction() as session:
-        member = staff_for_email(session, email) if email is not None and verified else None
-        if member is None:
-            audit.record(
-                session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, None, at=now, reason="oidc_no_staff_account"
-            )
-            return None
-        token = start_session(session, member, now=now)
-        audit.record(
-            session, member.id, AuditAction.LOGIN, audit.staff_target(member.id), at=now, method="oidc"
-        )
-        return SignedIn(member, token)
+        member = _member(session, email)
+        target = None if member is None else audit.staff_target(member.id)
+        if not oidc_email_verified(claims):
+            refusal = OidcRefusal.UNVERIFIED
+        elif member is None:
+            refusal = OidcRefusal.NO_ACCOUNT
+        elif member.disabled:
+            refusal = OidcRefusal.DISABLED
+        else:
+            token = start_session(session, member.id, now=now)
+            audit.record(session, member.id, AuditAction.LOGIN, target, at=now, method="oidc")
+            return SignedIn(view(member), token)
+        audit.record(session, Actor.SYSTEM, AuditAction.LOGIN_FAILED, target, at=now, reason=refusal.value)
+        return refusal
+
+
+def _member(session: Session, email: object) -> Staff | None:
+    """The account with this email, disabled or not (a refusal names which), if it is an email."""
+    try:
+        return find(session, email) if isinstance(email, str) else None
+    except ValueError:
+        return None
 
 
 def check(token: str, *, now: datetime) -> StaffView | None:
@@ -67,6 +108,7 @@ def check(token: str, *, now: datetime) -> StaffView | None:
 
 
 def sign_out(token: str, *, now: datetime) -> None:
+    """End this session and every other one of the same member (other tabs, other replicas)."""
     with transaction() as session:
         end_session(session, token, now=now)
 

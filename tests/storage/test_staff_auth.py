@@ -208,6 +208,18 @@ def test_sign_out_ends_the_session_at_once(engine):
         assert check_session(session, "made-up-token", now=T0) is None
 
 
+def test_sign_out_ends_every_session_of_that_member_and_no_one_else(engine):
+    """BUG (issue 13): a second tab or replica of the member stayed signed in after sign-out."""
+    member, _ = _add(engine)
+    other, _ = _add(engine, "b@example.org")
+    with write_session(engine) as session:
+        tokens = [start_session(session, member, now=T0) for _ in range(3)]
+        theirs = start_session(session, other, now=T0)
+        end_session(session, tokens[1], now=T0)
+        assert [check_session(session, t, now=T0) for t in tokens] == [None] * 3
+        assert check_session(session, theirs, now=T0) is not None
+
+
 def test_list_and_lookup(engine):
     _add(engine, "b@example.org", "admin")
     _add(engine, "a@example.org")

@@ -2,8 +2,14 @@
 
 The session token lives only in the server-side staff state (``ui.staff.state``);
 ``intake.usecases.signin.check`` decides on every run whether it is still good (30 idle minutes,
-12 hours in all). A staff page that Streamlit serves straight from pages/ on a cold server runs
-this guard too, so a visitor who is not signed in sees the sign-in form and nothing else.
+12 hours in all, however the member signed in). A staff page that Streamlit serves straight from
+pages/ on a cold server runs this guard too, so a visitor who is not signed in sees the sign-in
+form and nothing else.
+
+Single sign-on (``[auth]`` in secrets): a fresh identity from the clinic's provider, with an
+email the provider verified, becomes a session of the active account with that email; the
+provider's own sign-in (its MFA) stands in for our TOTP. Sign-out ends every session of the
+member and Streamlit's identity cookie. With ``IOP_REQUIRE_SSO`` the clinic button is all the form offers.
 
 ``require_staff(page)`` hands the page its ``StaffContext``: the signed-in member and the state,
 as FastAPI's dependencies hand a route its current user.
@@ -14,20 +20,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
 
 import segno
 import streamlit as st
 
 from intake import Unavailable, clock
-from intake.auth import AuthFailed
+from intake.auth import AuthFailed, PasswordSignInOff
 from intake.enrolment import Enrolment
+from intake.settings import get_settings
 from intake.staff import StaffView
 from intake.usecases import signin
 from intake.vocab import EMAIL_MAX_CHARS, Role
 from ui import labels
 from ui.markup import plain
 from ui.setup import STAFF_FAVICON, check_settings, no_referrer
+from ui.sso import oidc_configured
 from ui.staff.my_alerts import email_alerts_toggle
 from ui.staff.state import StaffPage, StaffState, Via, staff_state
 
@@ -36,9 +45,18 @@ log = logging.getLogger(__name__)
 # Widget keys are a public contract (browser tests and automation use them).
 EMAIL_KEY, PASSWORD_KEY, TOTP_KEY, SUBMIT_KEY = "login-email", "login-password", "login-totp", "login-submit"
 SIGNOUT_KEY = "staff-signout"
+OIDC_BUTTON_KEY, OIDC_SIGNOUT_KEY = "login-oidc", "login-oidc-signout"
 # An OpenID Connect identity older than this is not turned into a staff session without a fresh
-# st.login(): Streamlit's identity cookie lasts 30 days, our sessions 12 hours at most.
+# st.login(): Streamlit's identity cookie lasts 30 days, our sessions 12 hours at most, so only
+# the sign-in that just happened may open one (an identity without an issue time never does).
 OIDC_FRESH = timedelta(minutes=10)
+# The provider's clock may run a little ahead of ours.
+OIDC_CLOCK_SKEW = timedelta(minutes=2)
+NOT_LINKED = "This clinic account is not linked to an active intake staff member. Ask an administrator."
+NOT_VERIFIED = (
+    "Your clinic account did not confirm that this email address is yours, so it cannot sign in "
+    "here. Ask an administrator."
+)
 DB_DOWN = "The staff database cannot be reached just now. Please try again in a moment."
 PASSWORD_MAX_CHARS = 1024
 CODE_MAX_CHARS = 10
@@ -61,14 +79,6 @@ def staff_page_setup(title: str) -> None:
     )
     no_referrer()
     check_settings(footer=False, database=True)
-
-
-def oidc_configured() -> bool:
-    """True when secrets have an ``[auth]`` section for st.login (OpenID Connect)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
 
 
 def _oidc_provider() -> str | None:
@@ -99,6 +109,15 @@ def current_staff() -> StaffView | None:
     return staff
 
 
+def oidc_fresh(claims: Mapping[str, object], now: datetime) -> bool:
+    """Whether this identity (ID token claims) was issued by a sign-in that just happened."""
+    issued = claims.get("iat")
+    if not isinstance(issued, int | float) or isinstance(issued, bool):
+        return False
+    age = now.timestamp() - issued
+    return -OIDC_CLOCK_SKEW.total_seconds() <= age <= OIDC_FRESH.total_seconds()
+
+
 def _from_oidc(state: StaffState) -> StaffView | None:
     """Map a fresh OpenID Connect sign-in to an active staff account by email, once per session."""
     if not oidc_configured() or state.oidc_done:
@@ -106,27 +125,28 @@ def _from_oidc(state: StaffState) -> StaffView | None:
     if not getattr(st.user, "is_logged_in", False):
         return None
     claims = st.user.to_dict()
-    issued = claims.get("iat")
     now = clock.utcnow()
-    if isinstance(issued, int | float) and now.timestamp() - issued > OIDC_FRESH.total_seconds():
+    if not oidc_fresh(claims, now):
         return None  # an old cookie: the sign-in form offers the clinic button again
     state.oidc_done = True
-    email = claims.get("email")
-    verified = claims.get("email_verified", True) not in (False, "false")
     try:
-        signed_in = signin.sign_in_oidc(email if isinstance(email, str) else None, verified, now=now)
+        outcome = signin.sign_in_oidc(claims, now=now)
     except Unavailable:
         log.warning("staff sign-in (OpenID Connect) failed")
         state.login_error = DB_DOWN
         return None
-    if signed_in is None:
-        state.login_error = (
-            "Your clinic account is not linked to an active intake staff account. Ask an administrator."
-        )
-        state.want_oidc_logout()
+    if isinstance(outcome, signin.OidcRefusal):
+        # Said on the page, with a button to sign out of the clinic account: st.logout() at once
+        # would leave for the provider before anyone could read why.
+        state.login_error = NOT_VERIFIED if outcome is signin.OidcRefusal.UNVERIFIED else NOT_LINKED
+        state.oidc_refused = True
+        state.land_on(StaffPage.SIGNIN)
         return None
-    state.signed_in(signed_in.token, Via.OIDC)
-    return signed_in.member
+    state.signed_in(outcome.token, Via.OIDC)
+    state.oidc_refused = False
+    state.login_error = None
+    state.land_on(StaffPage.QUEUE)
+    return outcome.member
 
 
 def _on_sign_in() -> None:
@@ -142,7 +162,7 @@ def _on_sign_in() -> None:
         return
     try:
         outcome = signin.sign_in(email, password, code, now=clock.utcnow())
-    except AuthFailed as failed:
+    except (AuthFailed, PasswordSignInOff) as failed:
         state.login_error = str(failed)
         state.clear_fields((PASSWORD_KEY, TOTP_KEY))
         return
@@ -187,6 +207,25 @@ def sign_in_form() -> None:
         st.info(notice)
     if state.login_error:
         st.error(state.login_error)
+    if state.oidc_refused and st.button("Sign out of your clinic account", key=OIDC_SIGNOUT_KEY):
+        state.oidc_refused = False
+        state.login_error = None
+        st.logout()
+    password_allowed = not get_settings().iop_require_sso
+    if password_allowed:
+        _password_form(state)
+    if oidc_configured():
+        if password_allowed:
+            st.divider()
+        button_type: Literal["primary", "secondary"] = "secondary" if password_allowed else "primary"
+        if st.button("Sign in with your clinic account", key=OIDC_BUTTON_KEY, type=button_type):
+            state.oidc_done = False
+            state.oidc_refused = False
+            state.login_error = None
+            st.login(_oidc_provider())
+
+
+def _password_form(state: StaffState) -> None:
     if state.enrolment is not None:
         _show_enrolment(state.enrolment)
     with st.form("staff-login-form", border=True):
@@ -206,15 +245,11 @@ def sign_in_form() -> None:
             help="First sign-in? Leave this empty: you will get a QR code to set up your app.",
         )
         st.form_submit_button("Sign in", key=SUBMIT_KEY, type="primary", on_click=_on_sign_in)
-    if oidc_configured():
-        st.divider()
-        if st.button("Sign in with your clinic account", key="login-oidc"):
-            state.oidc_done = False
-            state.login_error = None
-            st.login(_oidc_provider())
 
 
 def _on_sign_out() -> None:
+    """End this session and the member's others (other tabs, other replicas: each sees at its next
+    rerun that its row ended); an OpenID Connect session also clears the identity cookie."""
     state = staff_state()
     token = state.token
     if token:

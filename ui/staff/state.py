@@ -43,6 +43,8 @@ LOGIN_ERROR = "staff-login-error"
 NOTICE = "staff-notice"
 OIDC_DONE = "staff-oidc-done"
 OIDC_LOGOUT = "staff-oidc-logout"
+OIDC_REFUSED = "staff-oidc-refused"
+LANDING = "staff-landing"
 REVIEW_REF = "staff-review-ref"
 REVIEW_VIEWED = "staff-review-viewed"
 FLASH = "staff-flash"
@@ -117,11 +119,27 @@ class StaffState:
     def oidc_done(self, done: bool) -> None:
         _put(OIDC_DONE, True if done else None)
 
-    def want_oidc_logout(self) -> None:
-        st.session_state[OIDC_LOGOUT] = True
+    @property
+    def oidc_refused(self) -> bool:
+        """True after a clinic identity was refused: the form offers to sign out of it."""
+        return bool(st.session_state.get(OIDC_REFUSED))
+
+    @oidc_refused.setter
+    def oidc_refused(self, refused: bool) -> None:
+        _put(OIDC_REFUSED, True if refused else None)
+
+    def land_on(self, page: StaffPage) -> None:
+        """Set when the clinic's sign-in just ended here: its callback returns to the site's root
+        (the welcome page), and the router sends the visitor on to ``page`` (the queue, or the
+        sign-in form saying why not)."""
+        st.session_state[LANDING] = page.value
+
+    def take_landing(self) -> StaffPage | None:
+        page = st.session_state.pop(LANDING, None)
+        return StaffPage(page) if page in tuple(StaffPage) else None
 
     def take_oidc_logout(self) -> bool:
-        """True once after a sign-out or refusal that must also clear the identity cookie."""
+        """True once after a sign-out that must also clear the identity cookie."""
         return bool(st.session_state.pop(OIDC_LOGOUT, False))
 
     def form_values(self, *keys: str) -> list[str]:

@@ -27,6 +27,19 @@ os.environ.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)
 PG_ADMIN_URL = os.environ.get("IOP_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole run, shared by every browser fixture (e2e, cluster).
+
+    A second ``sync_playwright()`` opened while another is still open fails with "using
+    Playwright Sync API inside the asyncio loop", so two session-scoped drivers cannot coexist.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
 def _clear_settings() -> None:
     from intake.settings import get_settings
 

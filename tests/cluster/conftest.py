@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect
 
 from tests.support.browser_driver import CHROMIUM, LAUNCH_ARGS
 
@@ -46,15 +46,14 @@ def tls_context(pki: Pki) -> ssl.SSLContext:
 
 
 @pytest.fixture(scope="session")
-def browser(pki: Pki) -> Iterator[Browser]:
+def browser(pki: Pki, playwright_driver: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, env={**os.environ, "HOME": str(pki.home)}
-        )
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), args=LAUNCH_ARGS, env={**os.environ, "HOME": str(pki.home)}
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="module")

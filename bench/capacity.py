@@ -12,9 +12,10 @@ Next, see the result and send it, then start over in a new session. Scenarios, e
   app, 2 replicas:   scripts/run-cluster.sh (2 replicas, nginx with TLS and sticky sessions, the
                      alert worker) on a fresh PostgreSQL database;
   floor, 1 replica:  bench/bare_app/ (the same pages and, step by step, the same widgets with the
-                     same keys and labels; no database, scoring, drafts or styling);
-  app, 1 replica, no post-run GC: as the first, with Streamlit's runner.postScriptGC off (a full
-                     gc.collect() after every script run, on by default: most of a run's CPU here).
+                     same keys and labels; no database, scoring, drafts or styling).
+Every server reads the project's .streamlit/config.toml, which turns Streamlit's runner.postScriptGC
+off (a full gc.collect() after every script run: most of a run's CPU here, see docs/benchmarks.md).
+Saturation also runs the app and the floor with it back on (Streamlit's default), to show its cost.
 Each load gets fresh servers (and database), one warm-up walk, then Locust ramps the users up
 over --ramp seconds, waits --settle seconds, and measures a --window of seconds. Measured: Next
 (a step's Next, from sending the click to the run's final script_finished), an answer's rerun
@@ -22,8 +23,8 @@ and "See my result" (the result page: chart, PDF) the same way, errors (failed w
 (cores used, from /proc) and RSS (the replicas together, idle after warm-up and peak in the
 window; nginx, PostgreSQL and the alert worker left out), and the load generator's own CPU.
 Then saturation with no think time: users double from 1 until requests a second stop rising
-(under 5% more) or the p95 Next passes 1 s, for the app on one replica and the floor, each with
-and without the post-run GC.
+(under 5% more) or the p95 Next passes 1 s, for the app on one replica and the floor, each as
+configured and with Streamlit's default post-run GC.
 Every server runs in production mode (a cookie secret and a field key made for the run).
 Prints Markdown tables and saves them in bench/out/. Times are reported, never asserted.
 """
@@ -70,11 +71,11 @@ P95_AIM_MS = 1000.0
 FLOOR_AIM = 1.5
 AIM_LOAD = 100
 APP1, APP2, FLOOR = "app, 1 replica", "app, 2 replicas", "floor, 1 replica"
-APP1_NO_GC, FLOOR_NO_GC = "app, 1 replica, no post-run GC", "floor, 1 replica, no post-run GC"
-SCENARIOS = (APP1, APP2, FLOOR, APP1_NO_GC, FLOOR_NO_GC)
-TAGS = dict(zip(SCENARIOS, ("app1", "app2", "floor1", "app1-nogc", "floor1-nogc"), strict=True))  # file names
-LOAD_SCENARIOS = (APP1, APP2, FLOOR, APP1_NO_GC)
-SATURATION_SCENARIOS = (APP1, FLOOR, APP1_NO_GC, FLOOR_NO_GC)
+APP1_GC, FLOOR_GC = "app, 1 replica, with post-run GC", "floor, 1 replica, with post-run GC"
+SCENARIOS = (APP1, APP2, FLOOR, APP1_GC, FLOOR_GC)
+TAGS = dict(zip(SCENARIOS, ("app1", "app2", "floor1", "app1-gc", "floor1-gc"), strict=True))  # file names
+LOAD_SCENARIOS = (APP1, APP2, FLOOR)
+SATURATION_SCENARIOS = (APP1, FLOOR, APP1_GC, FLOOR_GC)
 
 
 @dataclass
@@ -120,7 +121,7 @@ class Measured:
 # --- servers ----------------------------------------------------------------------------------
 
 
-def server_env(database_url: str | None, *, post_run_gc: bool = True) -> dict[str, str]:
+def server_env(database_url: str | None, *, post_run_gc: bool = False) -> dict[str, str]:
     env = {
         **os.environ,
         "IOP_ENV": "production",
@@ -130,17 +131,17 @@ def server_env(database_url: str | None, *, post_run_gc: bool = True) -> dict[st
     }
     if database_url:
         env["DATABASE_URL"] = database_url
-    if not post_run_gc:
-        # runner.postScriptGC (default true): a full gc.collect() after every script run, which
-        # the profile found to be most of a run's CPU. Off here only, to show what it costs.
-        env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+    if post_run_gc:
+        # Streamlit's default, which .streamlit/config.toml turns off: a full gc.collect() after
+        # every script run. Back on here only, to show what it costs.
+        env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
     return env
 
 
 @contextmanager
 def scenario_target(scenario: str, tag: str) -> Iterator[Target]:
     log = OUT / f"capacity-{tag}.log"
-    gc = "no post-run GC" not in scenario
+    gc = "with post-run GC" in scenario
     if scenario.startswith("floor"):
         with replica("bench/bare_app/app.py", server_env(None, post_run_gc=gc), log) as target:
             yield target
@@ -361,13 +362,12 @@ def print_tables(
     out("")
     out(
         "| users | app 1 replica ÷ floor, median | ÷ floor, p95 | app 2 replicas ÷ floor, median | ÷ floor, p95 | "
-        "app 1 replica, no post-run GC ÷ floor, median | ÷ floor, p95 | "
         f"p95 under {P95_AIM_MS:.0f} ms (1 replica) | within {FLOOR_AIM}× (1 replica, p95) |"
     )
-    out("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    out("|---:|---:|---:|---:|---:|---|---|")
     by = {(m.scenario, m.users): m for m in results}
     for users in sorted({m.users for m in results}):
-        one, two, floor, no_gc = (by.get((s, users)) for s in LOAD_SCENARIOS)
+        one, two, floor = (by.get((s, users)) for s in LOAD_SCENARIOS)
         if floor is None or one is None:
             continue
 
@@ -378,8 +378,7 @@ def print_tables(
         within = "yes" if one.p95() / floor.p95() <= FLOOR_AIM else "no"
         out(
             f"| {users} | {ratio(one, Measured.median)} | {ratio(one, Measured.p95)} | {ratio(two, Measured.median)} | "
-            f"{ratio(two, Measured.p95)} | {ratio(no_gc, Measured.median)} | {ratio(no_gc, Measured.p95)} | "
-            f"{met} ({fmt(one.p95())} ms) | {within} |"
+            f"{ratio(two, Measured.p95)} | {met} ({fmt(one.p95())} ms) | {within} |"
         )
     if sat:
         out("")

@@ -3,6 +3,7 @@ Streamlit app with the same widgets measured in the same run.
 
     .venv/bin/python bench/capacity.py [--quick] [--loads 10 50 100 200] [--window 90]
                                        [--think 3] [--skip-cluster] [--skip-saturation]
+                                       [--skip-gc-comparison]
 
 Virtual participants (bench/loadgen/: Locust users speaking Streamlit's WebSocket protocol, no
 browser) each open the site, say who is answering and consent, start, answer every step one
@@ -427,6 +428,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-cluster", action="store_true")
     parser.add_argument("--skip-saturation", action="store_true")
+    parser.add_argument(
+        "--skip-gc-comparison", action="store_true", help="saturation as shipped only, no post-run GC rows"
+    )
     args = parser.parse_args()
     global ENGINE
     ENGINE = args.engine
@@ -458,6 +462,8 @@ def main() -> None:
     sat: list[Measured] = []
     if not args.skip_saturation:
         for scenario in SATURATION_SCENARIOS:
+            if args.skip_gc_comparison and "with post-run GC" in scenario:
+                continue
             sat += saturation(scenario, args, say)
     out(f"Finished {datetime.now(UTC):%H:%M} UTC, load average {os.getloadavg()[0]:.1f} at the end.")
     out("")

@@ -77,6 +77,7 @@ SCENARIOS = (APP1, APP2, FLOOR, APP1_GC, FLOOR_GC)
 TAGS = dict(zip(SCENARIOS, ("app1", "app2", "floor1", "app1-gc", "floor1-gc"), strict=True))  # file names
 LOAD_SCENARIOS = (APP1, APP2, FLOOR)
 SATURATION_SCENARIOS = (APP1, FLOOR, APP1_GC, FLOOR_GC)
+WITH_POST_RUN_GC = (APP1_GC, FLOOR_GC)
 
 
 @dataclass
@@ -142,7 +143,7 @@ def server_env(database_url: str | None, *, post_run_gc: bool = False) -> dict[s
 @contextmanager
 def scenario_target(scenario: str, tag: str) -> Iterator[Target]:
     log = OUT / f"capacity-{tag}.log"
-    gc = "with post-run GC" in scenario
+    gc = scenario in WITH_POST_RUN_GC
     if scenario.startswith("floor"):
         with replica("bench/bare_app/app.py", server_env(None, post_run_gc=gc), log) as target:
             yield target
@@ -462,7 +463,7 @@ def main() -> None:
     sat: list[Measured] = []
     if not args.skip_saturation:
         for scenario in SATURATION_SCENARIOS:
-            if args.skip_gc_comparison and "with post-run GC" in scenario:
+            if args.skip_gc_comparison and scenario in WITH_POST_RUN_GC:
                 continue
             sat += saturation(scenario, args, say)
     out(f"Finished {datetime.now(UTC):%H:%M} UTC, load average {os.getloadavg()[0]:.1f} at the end.")

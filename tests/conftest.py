@@ -33,8 +33,14 @@ def playwright_driver():
 
     A second ``sync_playwright()`` opened while another is still open fails with "using
     Playwright Sync API inside the asyncio loop", so two session-scoped drivers cannot coexist.
+    Every browser here is Debian's Chromium, so a missing one skips here, for all of them.
     """
     from playwright.sync_api import sync_playwright
+
+    from tests.support.browser_driver import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
 
     with sync_playwright() as playwright:
         yield playwright

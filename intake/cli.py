@@ -6,7 +6,9 @@ Prints counts and references only: never answers or contact details (except into
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -342,6 +344,9 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.once:
         report = run_once()
     else:
+        # A worker that will not stop can be asked where it is: kill -USR1 <pid> prints every
+        # thread's stack to stderr (no answers or identifiers are in a stack, only code lines).
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
         print("alert worker started; stop it with Ctrl-C or SIGTERM", file=sys.stderr)
         report = watch()
     print(

@@ -231,7 +231,14 @@ def watch(
 
 def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
+
+    def on_signal(*_: object) -> None:
+        # Not stop.set() here: the handler runs in the main thread, which may be inside
+        # stop.wait() holding the Event's own (non-reentrant) lock; set() would then wait for
+        # that lock forever and SIGTERM would never stop the worker. A thread waits its turn.
+        threading.Thread(target=stop.set, name="alert-worker-stop", daemon=True).start()
+
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
+            signal.signal(sig, on_signal)
     return stop

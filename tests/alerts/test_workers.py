@@ -56,7 +56,14 @@ class Worker:
     def stop(self) -> int:
         """Stop it as scripts/run.sh does (SIGTERM); returns how many alerts it says it sent."""
         self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(timeout=WAIT_SECONDS) == 0, self.output()
+        try:
+            code = self.process.wait(timeout=WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # the worker prints where each thread is
+            time.sleep(1)
+            self.kill()
+            raise AssertionError(f"SIGTERM did not stop the worker:\n{self.output()}") from None
+        assert code == 0, self.output()
         summary = re.search(r"^(\d+) sent, ", (self.folder / "stdout.txt").read_text(), re.M)
         assert summary, self.output()
         return int(summary.group(1))

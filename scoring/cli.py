@@ -25,6 +25,7 @@ from typing import BinaryIO, TextIO
 
 from scoring import strict_json
 from scoring.engine import Result, evaluate
+from scoring.languages import SOURCE, languages
 from scoring.questionnaire import QuestionnaireError, load_questionnaire
 from scoring.validation import RESPONDENTS, ScreenInvalid
 from scoring.vocab import Respondent
@@ -132,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         default=Respondent.SELF.value,
         help="who answers: the person themselves (self) or a family member or friend (loved_one)",
     )
+    fhir_parser.add_argument(
+        "--lang",
+        choices=languages().codes,
+        default=SOURCE,
+        help="the language of text and display (the others ride in translation extensions)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -143,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fhir-questionnaire":
         from scoring.fhir import build_questionnaire
 
-        resource = build_questionnaire(respondent=args.respondent)
+        resource = build_questionnaire(respondent=args.respondent, lang=args.lang)
         sys.stdout.write(json.dumps(resource, ensure_ascii=False, indent=2) + "\n")
         return 0
 

@@ -9,6 +9,7 @@ from scoring.answers import Computed, Get, NotAnswered, lenient, reader
 from scoring.domains import DOMAIN_RULES, urgent_triggers
 from scoring.flags import FLAG_RULES
 from scoring.instruments import INSTRUMENTS, Scores
+from scoring.languages import SOURCE
 from scoring.questionnaire import Questionnaire, load_questionnaire
 from scoring.suggestion import Reason, suggest
 from scoring.validation import ValidScreen, check_screen
@@ -97,16 +98,18 @@ def build_result(
     }
 
 
-def score(valid: ValidScreen) -> Result:
-    """Score an already validated screen."""
+def score(valid: ValidScreen, *, lang: str = SOURCE) -> Result:
+    """Score an already validated screen; ``lang`` is only the language the reasons are worded
+    in (every score, level and disposition is the same in any language)."""
     get = reader(valid.answers, valid.unanswered)
     instruments = score_instruments(get)
     levels = domain_levels(get, instruments)
     flags = raised_flags(get, levels, valid.respondent)
-    suggestion = suggest(get, instruments, levels, valid.respondent, tuple(flags))
+    suggestion = suggest(get, instruments, levels, valid.respondent, tuple(flags), lang)
     return build_result(get, valid, instruments, levels, flags, suggestion)
 
 
-def evaluate(screen: object, questionnaire: Questionnaire | None = None) -> Result:
-    """Validate and score one screen: ``{"respondent": ..., "answers": {...}}`` -> result."""
-    return score(validate(screen, questionnaire))
+def evaluate(screen: object, questionnaire: Questionnaire | None = None, *, lang: str = SOURCE) -> Result:
+    """Validate and score one screen: ``{"respondent": ..., "answers": {...}}`` -> result, its
+    reasons worded in ``lang`` (English unless asked)."""
+    return score(validate(screen, questionnaire), lang=lang)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ import yaml
 from pydantic import ValidationError
 
 from scoring.contract import CANONICAL, EXCLUSIVE_CODES, LOVED_ONE_MAY_NOT_KNOW
-from scoring.schema import Clause, CodeOption, Condition, Item, Section, YesNoItem
+from scoring.languages import languages
+from scoring.schema import Clause, CodeOption, Condition, Item, Labelled, Section, YesNoItem
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
@@ -175,6 +176,60 @@ def _check_against_contract(path: Path, item: Item) -> None:
         )
 
 
+def _paired(english: object, translated: object, name: str, where: str) -> None:
+    """A translated text exists exactly where its English one does: nothing falls back to
+    English silently, and nothing is said only in translation."""
+    if english is not None and translated is None:
+        raise QuestionnaireError(f"{where} has no {name} (the English has one)")
+    if english is None and translated is not None:
+        raise QuestionnaireError(f"{where} has a {name}, but the English has none")
+
+
+def _check_translations(path: Path, section: Section) -> None:
+    """Every language of locales/languages.yaml translates every text of the file, with the
+    same number of options; a file quoting published wording names its source."""
+    for code in languages().translations:
+        name = f"{languages().get(code).english_name} ({code}:)"
+        section_text = section.translations.get(code)
+        if section_text is None:
+            raise QuestionnaireError(f"{path.name}: no {name} title and intro for the section")
+        where = f"{path.name}: section's {name} block"
+        _paired(section.intro, section_text.intro, "intro", where)
+        _paired(section.intro_loved_one, section_text.intro_loved_one, "intro_loved_one", where)
+        if section_text.intro is not None and section_text.intro_wording is None:
+            raise QuestionnaireError(f"{where} needs intro_wording: published or own")
+        published = [item.id for item in section.items if _wording(item, code) == "published"]
+        if published and section_text.source is None:
+            raise QuestionnaireError(
+                f"{where} needs a source: {', '.join(published)} quote a published version"
+            )
+        for item in section.items:
+            _check_item_translation(path, item, code, name)
+
+
+def _wording(item: Item, code: str) -> str | None:
+    translated = item.translations.get(code)
+    return translated.wording if translated else None
+
+
+def _check_item_translation(path: Path, item: Item, code: str, name: str) -> None:
+    translated = item.translations.get(code)
+    if translated is None:
+        raise QuestionnaireError(f"{path.name}: item {item.id}: no {name} wording")
+    where = f"{path.name}: item {item.id}: the {name} wording"
+    _paired(item.help, translated.help, "help", where)
+    _paired(item.help_loved_one, translated.help_loved_one, "help_loved_one", where)
+    _paired(getattr(item, "unknown_label", None), translated.unknown_label, "unknown_label", where)
+    english: Sequence[Labelled] | None = None if isinstance(item, YesNoItem) else item.options
+    if english is None or translated.options is None:
+        _paired(english, translated.options, "options", where)
+        return
+    if len(translated.options) != len(english):
+        raise QuestionnaireError(f"{where} has {len(translated.options)} options, the English {len(english)}")
+    for number, (option, text) in enumerate(zip(english, translated.options, strict=True), start=1):
+        _paired(option.label_loved_one, text.label_loved_one, f"label_loved_one on option {number}", where)
+
+
 def _check_condition(path: Path, item: Item, earlier: Mapping[str, Item]) -> None:
     if item.asked_if is None:
         return
@@ -241,6 +296,8 @@ def _load_cached(directory: str) -> Questionnaire:
             _check_condition(path, item, items)
             items[item.id] = item
             section_of[item.id] = section.section
+        # After the English checks, so a broken English item is named as such first.
+        _check_translations(path, section)
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
 
     missing = [item_id for item_id in CANONICAL if item_id not in items]

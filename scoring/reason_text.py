@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 
+from scoring.languages import SOURCE, translate
 from scoring.vocab import Respondent
 
 PRONOUNS: dict[Respondent, dict[str, str]] = {
@@ -175,17 +176,56 @@ DETAILS = {
     "4_plus": "4 or more times",
     "and": "and",
 }
+# A score beside its highest value ("PHQ-9 21 of 27"), as a detail: ``score_of`` writes it,
+# ``render`` words it in the reader's language.
+SCORE_OF = "{name} {score} of {top}"
+_SCORE_DETAIL = "score_of"
+
+
+def score_of(name: str, score: int, top: int) -> str:
+    """A score detail for ``render`` (kept as data until the language is known)."""
+    return f"{_SCORE_DETAIL}:{name}:{score}:{top}"
+
+
+def _phrase(detail: str, words: dict[str, str], lang: str) -> str:
+    if detail in DETAILS:
+        return translate(DETAILS[detail], lang).format(**words)
+    kind, _, values = detail.partition(":")
+    if kind == _SCORE_DETAIL:
+        name, score, top = values.split(":")
+        return translate(SCORE_OF, lang).format(name=name, score=score, top=top)
+    return detail
+
+
+# The context of a pronoun's translation ("pronoun self they"): the same English word may need
+# two words in another language. ui/messages.py lists these for the catalogs.
+PRONOUN_CONTEXT = "pronoun {respondent} {key}"
 
 
 @functools.lru_cache(maxsize=4096)
-def render(rule: str, respondent: Respondent, details: tuple[str, ...] = (), also_noted: bool = False) -> str:
-    """The reason's text: signs as sentences, other details as phrases joined in plain English
-    (cached: few distinct). ``also_noted``: an IOP indicator under another suggestion, said as a
-    finding only."""
-    words = PRONOUNS[respondent]
-    signs = " ".join(SIGNS[d].format(**words) for d in details if d in SIGNS)
-    phrases = [DETAILS.get(d, d).format(**words) for d in details if d not in SIGNS]
-    joined = ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
-    template = ALSO_NOTED.format(finding=INDICATORS[rule][0]) if also_noted else TEMPLATES[rule]
+def render(
+    rule: str,
+    respondent: Respondent,
+    details: tuple[str, ...] = (),
+    also_noted: bool = False,
+    lang: str = SOURCE,
+) -> str:
+    """The reason's text in ``lang``: signs as sentences, other details as phrases joined in
+    plain words (cached: few distinct). ``also_noted``: an IOP indicator under another
+    suggestion, said as a finding only."""
+    words = {
+        key: translate(word, lang, PRONOUN_CONTEXT.format(respondent=respondent.value, key=key))
+        for key, word in PRONOUNS[respondent].items()
+    }
+    signs = " ".join(translate(SIGNS[d], lang).format(**words) for d in details if d in SIGNS)
+    phrases = [
+        translate(DETAILS[d], lang).format(**words) if d in DETAILS else d for d in details if d not in SIGNS
+    ]
+    joiner = f" {translate(DETAILS['and'], lang)} "
+    joined = ", ".join(phrases[:-1]) + joiner + phrases[-1] if len(phrases) > 1 else "".join(phrases)
+    if also_noted:
+        template = translate(ALSO_NOTED, lang).format(finding=translate(INDICATORS[rule][0], lang))
+    else:
+        template = translate(TEMPLATES[rule], lang)
     # A template with no signs to show would otherwise keep a double space.
     return " ".join(template.format(details=joined, signs=signs, **words).split())

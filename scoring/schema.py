@@ -7,9 +7,11 @@ agreement with the spec's canonical values) live in ``scoring.questionnaire``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, Protocol, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from scoring.languages import languages
 
 ConditionOp = Literal["=", "!=", ">", ">=", "<", "<="]
 
@@ -85,6 +87,69 @@ def _unique_values(options: tuple[_Option, ...]) -> tuple[_Option, ...]:
 Options = Annotated[tuple[_Option, ...], Field(min_length=2), AfterValidator(_unique_values)]
 
 
+# Whether a translated text is the instrument owner's published wording in that language, word
+# for word ("published"), or the project's own translation ("own"), which the result then says
+# has not been validated in that language.
+Wording = Literal["published", "own"]
+
+
+def _gather_translations(raw: object) -> object:
+    """Move the language blocks (``es:``) of a file's mapping under ``translations``: the YAML
+    keeps each language beside the English it translates, the model keys them by language."""
+    if not isinstance(raw, dict):
+        return raw
+    found = {code: raw[code] for code in languages().translations if code in raw}
+    if not found:
+        return raw
+    rest = {key: value for key, value in raw.items() if key not in found}
+    return {**rest, "translations": found}
+
+
+def _label_only(value: object) -> object:
+    # A translated option is written as its label alone unless it has a loved-one label too.
+    return {"label": value} if isinstance(value, str) else value
+
+
+class Labelled(Protocol):
+    """An option's words in some language: an option itself, or its translation."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def label_loved_one(self) -> str | None: ...
+
+
+class OptionText(_Strict):
+    label: str = Field(min_length=1)
+    label_loved_one: str | None = Field(default=None, min_length=1)
+
+
+class ItemText(_Strict):
+    """An item in another language: every English text it has, and nothing it lacks (the
+    loader checks that pairing and the number of options)."""
+
+    wording: Wording  # of ``text`` and the option labels; loved-one and help texts are our own
+    text: str = Field(min_length=1)
+    text_loved_one: str = Field(min_length=1)
+    help: str | None = Field(default=None, min_length=1)
+    help_loved_one: str | None = Field(default=None, min_length=1)
+    unknown_label: str | None = Field(default=None, min_length=1)
+    options: tuple[Annotated[OptionText, BeforeValidator(_label_only)], ...] | None = None
+
+
+class SectionText(_Strict):
+    """A section's title and intro in another language, and where its published wording is from."""
+
+    title: str = Field(min_length=1)
+    title_loved_one: str = Field(min_length=1)
+    intro: str | None = Field(default=None, min_length=1)
+    intro_loved_one: str | None = Field(default=None, min_length=1)
+    intro_wording: Wording | None = None
+    # The published version this language's "published" items are quoted from.
+    source: str | None = Field(default=None, min_length=1)
+
+
 class _ItemBase(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
     text: str = Field(min_length=1)
@@ -95,6 +160,10 @@ class _ItemBase(_Strict):
     # The instrument whose published wording this is (``phq9``); None for our own questions,
     # which must then be plain language (checked by the readability tests).
     instrument: str | None = None
+    # The item in every other language of locales/languages.yaml, keyed by language code.
+    translations: dict[str, ItemText] = Field(default_factory=dict)
+
+    _translations_beside_english = model_validator(mode="before")(_gather_translations)
 
 
 class YesNoItem(_ItemBase):
@@ -148,4 +217,7 @@ class Section(_Strict):
     intro_loved_one: str | None = None
     # Citation shown in the README and the FHIR export for instrument sections.
     source: str | None = None
+    translations: dict[str, SectionText] = Field(default_factory=dict)
     items: tuple[Item, ...] = Field(min_length=1)
+
+    _translations_beside_english = model_validator(mode="before")(_gather_translations)

@@ -24,7 +24,8 @@ from scoring.domains import (
     withdrawal_high_paths,
 )
 from scoring.instruments import score_ranges
-from scoring.reason_text import render
+from scoring.languages import SOURCE
+from scoring.reason_text import render, score_of
 from scoring.vocab import Disposition, Domain, Level, Respondent
 
 DISPOSITIONS = tuple(Disposition)
@@ -96,16 +97,16 @@ def rule_h1(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
     return Fired(withdrawal_high_paths(get), {"domains.withdrawal_medical": Level.HIGH})
 
 
-def _h1_reasons(fired: Fired, respondent: Respondent) -> list[Reason]:
+def _h1_reasons(fired: Fired, respondent: Respondent, lang: str) -> list[Reason]:
     """H1 speaks in two voices: withdrawal risk (detox first) and an unstable medical condition
     (medical care first), each with its own reason when it holds; both name rule H1."""
     withdrawal = [d for d in fired.details if d != "medical_unstable"]
     reasons = []
     if withdrawal:
-        reasons.append(_reason("H1", Fired(withdrawal, fired.evidence), respondent))
+        reasons.append(_reason("H1", Fired(withdrawal, fired.evidence), respondent, lang=lang))
     if "medical_unstable" in fired.details:
         evidence = {**fired.evidence, "medical.unstable": True}
-        reasons.append(_reason("H1", Fired([], evidence), respondent, "H1_medical"))
+        reasons.append(_reason("H1", Fired([], evidence), respondent, "H1_medical", lang=lang))
     return reasons
 
 
@@ -140,7 +141,8 @@ def rule_h4(get: Get, ins: InstrumentScores, levels: Levels) -> Fired | None:
         return None
     ranges = score_ranges()
     details = [
-        f"PHQ-9 {ins['phq9']['score']} of {ranges['phq9'][1]}, GAD-7 {ins['gad7']['score']} of {ranges['gad7'][1]}"
+        score_of("PHQ-9", ins["phq9"]["score"], ranges["phq9"][1]),
+        score_of("GAD-7", ins["gad7"]["score"], ranges["gad7"][1]),
     ]
     return Fired(
         details,
@@ -313,11 +315,17 @@ def _fire(rules: dict[str, Rule], get: Get, ins: InstrumentScores, levels: Level
 
 
 def _reason(
-    rule: str, fired: Fired, respondent: Respondent, template: str | None = None, *, also_noted: bool = False
+    rule: str,
+    fired: Fired,
+    respondent: Respondent,
+    template: str | None = None,
+    *,
+    also_noted: bool = False,
+    lang: str = SOURCE,
 ) -> Reason:
     reason: Reason = {
         "rule": rule,
-        "text": render(template or rule, respondent, tuple(fired.details), also_noted),
+        "text": render(template or rule, respondent, tuple(fired.details), also_noted, lang),
         "evidence": fired.evidence,
     }
     if also_noted:
@@ -325,19 +333,21 @@ def _reason(
     return reason
 
 
-def _reasons(group: dict[str, Fired], respondent: Respondent, *, also_noted: bool = False) -> list[Reason]:
+def _reasons(
+    group: dict[str, Fired], respondent: Respondent, lang: str, *, also_noted: bool = False
+) -> list[Reason]:
     reasons: list[Reason] = []
     for name, fired in group.items():
         if name == "H1":
-            reasons += _h1_reasons(fired, respondent)
+            reasons += _h1_reasons(fired, respondent, lang)
         elif name == "urgent" and "severe_withdrawal" in fired.details:
             # Severe withdrawal is a medical emergency: 911 or an emergency room first, not 988
             # (988 follows when suicide risk or thoughts of harm made it urgent too).
             alone = fired.details == ["severe_withdrawal"]
             template = "urgent_medical" if alone else "urgent_medical_and_safety"
-            reasons.append(_reason(name, fired, respondent, template))
+            reasons.append(_reason(name, fired, respondent, template, lang=lang))
         else:
-            reasons.append(_reason(name, fired, respondent, also_noted=also_noted))
+            reasons.append(_reason(name, fired, respondent, also_noted=also_noted, lang=lang))
     return reasons
 
 
@@ -347,6 +357,7 @@ def suggest(
     levels: Levels,
     respondent: Respondent,
     flags: tuple[str, ...] = (),
+    lang: str = SOURCE,
 ) -> tuple[Disposition, list[Reason]]:
     """The disposition and its reasons, in order: the deciding rules first, then what was also
     noted. ``flags`` (already worked out) keep the outpatient reason from contradicting them."""
@@ -355,17 +366,17 @@ def suggest(
     indicators = _fire(IOP_INDICATORS, get, ins, levels)
 
     if urgent:
-        reasons = _reasons(urgent, respondent) + _reasons(higher, respondent)
-        return Disposition.URGENT, reasons + _reasons(indicators, respondent, also_noted=True)
+        reasons = _reasons(urgent, respondent, lang) + _reasons(higher, respondent, lang)
+        return Disposition.URGENT, reasons + _reasons(indicators, respondent, lang, also_noted=True)
     if higher:
-        return Disposition.HIGHER_LEVEL, _reasons(higher, respondent) + _reasons(
-            indicators, respondent, also_noted=True
+        return Disposition.HIGHER_LEVEL, _reasons(higher, respondent, lang) + _reasons(
+            indicators, respondent, lang, also_noted=True
         )
 
     other_indicators = set(indicators) - {"step_down"}
     if "step_down" in indicators or (_need(levels) and other_indicators):
         barriers = _fire(BARRIER_RULES, get, ins, levels)
-        reasons = _reasons(indicators, respondent) + _reasons(barriers, respondent)
+        reasons = _reasons(indicators, respondent, lang) + _reasons(barriers, respondent, lang)
         return (Disposition.IOP_WITH_SUPPORTS if barriers else Disposition.IOP), reasons
 
     if _need(levels):
@@ -374,5 +385,5 @@ def suggest(
         template = "outpatient_other_needs"
     else:
         template = "outpatient_no_need"
-    reasons = [_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template)]
-    return Disposition.OUTPATIENT, reasons + _reasons(indicators, respondent, also_noted=True)
+    reasons = [_reason("outpatient", Fired([], {"need": _need(levels)}), respondent, template, lang=lang)]
+    return Disposition.OUTPATIENT, reasons + _reasons(indicators, respondent, lang, also_noted=True)

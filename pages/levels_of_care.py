@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import texts
+from ui.i18n import texts
 from ui.setup import crisis_footer, page_link, page_setup
 
 
 def main() -> None:
-    page_setup("Levels of care")
+    page_setup("levels_of_care")
     st.title(texts.LEVELS_TITLE)
     st.write(texts.LEVELS_INTRO)
     what, time, who = texts.LEVELS_COLUMNS

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scoring import evaluate
-from ui import texts
 from ui.client import client_key
+from ui.i18n import current_language, texts
 from ui.participant import state as ws
 from ui.participant.crisis import render_crisis
 from ui.participant.pdf_summary import build_pdf
@@ -16,7 +16,8 @@ from ui.setup import crisis_footer, page_link, page_setup
 
 
 def result_page(wizard: ws.Wizard) -> None:
-    result = evaluate(screen_of(wizard))
+    # The reasons in the participant's language; what is stored for staff is scored again, in English.
+    result = evaluate(screen_of(wizard), lang=current_language())
     render_result(result, wizard.respondent)
     st.download_button(
         texts.PDF_BUTTON,
@@ -32,7 +33,7 @@ def result_page(wizard: ws.Wizard) -> None:
 
 
 def main() -> None:
-    page_setup("Screen")
+    page_setup("screen")
     wizard = ws.current() or ws.restore_from_query(client_key())
     if wizard is None:
         st.info(texts.SCREEN_NOT_STARTED)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scoring.vocab import Respondent
-from ui import texts
 from ui.client import client_key
+from ui.i18n import texts
 from ui.participant import state as ws
 from ui.participant.state import Stage
 from ui.setup import crisis_footer, page_link, page_setup
@@ -50,7 +50,7 @@ def resume_form() -> None:
 
 
 def main() -> None:
-    page_setup("Welcome")
+    page_setup("welcome")
     wizard = ws.current() or ws.restore_from_query(client_key())
     st.title(texts.WELCOME_TITLE)
     st.markdown(texts.WELCOME_INTRO)

@@ -12,14 +12,16 @@ from streamlit.navigation.page import StreamlitPage
 
 from intake.staff import StaffView
 from intake.vocab import Role
+from ui import texts
+from ui.i18n import localize, visitor_language
 from ui.staff.auth import current_staff
 from ui.staff.state import StaffPage, staff_state
 
 PARTICIPANT_PAGES = [
-    ("pages/welcome.py", "Welcome", ":material/home:", "welcome"),
-    ("pages/screen.py", "Screen", ":material/checklist:", "screen"),
-    ("pages/levels_of_care.py", "Levels of care", ":material/stairs:", "levels_of_care"),
-    ("pages/families.py", "For families", ":material/diversity_3:", "families"),
+    ("pages/welcome.py", ":material/home:", "welcome"),
+    ("pages/screen.py", ":material/checklist:", "screen"),
+    ("pages/levels_of_care.py", ":material/stairs:", "levels_of_care"),
+    ("pages/families.py", ":material/diversity_3:", "families"),
 ]
 STAFF_SIGN_IN = ("pages/staff_signin.py", "Staff sign-in", ":material/login:", StaffPage.SIGNIN)
 # (path, title, icon, url path, role needed); url paths match the file names Streamlit serves cold.
@@ -55,9 +57,10 @@ def staff_entries(staff: StaffView | None) -> list[tuple[str, str, str, str, boo
 
 
 def pages_for_visitor() -> dict[str, list]:
+    titles = localize(texts.PAGE_TITLES, visitor_language())
     pages = [
-        st.Page(path, title=title, icon=icon, url_path=url, default=(url == "welcome"))
-        for path, title, icon, url in PARTICIPANT_PAGES
+        st.Page(path, title=titles[url], icon=icon, url_path=url, default=(url == "welcome"))
+        for path, icon, url in PARTICIPANT_PAGES
     ]
     staff = [
         st.Page(path, title=title, icon=icon, url_path=url, visibility="visible" if shown else "hidden")

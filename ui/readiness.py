@@ -19,7 +19,7 @@ from streamlit.errors import FragmentHandledException
 from intake.settings import ConfigError, get_settings
 from intake.usecases.health import database_problem
 from scoring import QuestionnaireError, load_questionnaire
-from ui import texts
+from ui.i18n import texts
 from ui.setup import crisis_footer
 from ui.sso import sso_problem
 

@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from intake.settings import ConfigError, get_settings
 from intake.usecases.health import check_field_key
 from scoring import QuestionnaireError, load_questionnaire
-from ui import texts
+from ui.i18n import choose_language, language_switch, texts
 from ui.sso import sso_problem
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,11 @@ div[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-
 """
 
 
-def page_setup(title: str) -> None:
+def page_setup(page: str) -> None:
+    """``page``: the page's address, a key of ``texts.PAGE_TITLES``."""
+    choose_language()
     st.set_page_config(
-        page_title=f"{title} · {texts.APP_TITLE}",
+        page_title=f"{texts.PAGE_TITLES[page]} · {texts.APP_TITLE}",
         page_icon=FAVICON,
         layout="centered",
         initial_sidebar_state="collapsed",
@@ -75,6 +77,7 @@ def page_setup(title: str) -> None:
     st.html(_CSS)
     check_settings()
     check_questionnaire()
+    language_switch()
 
 
 def no_referrer() -> None:

@@ -12,6 +12,13 @@ from scoring.vocab import Disposition, Domain, Level, Respondent
 Worded = str | dict[Respondent, str]
 
 APP_TITLE = "IOP self-screen"
+# The participant pages, by their address (the menu and the browser tab).
+PAGE_TITLES = {
+    "welcome": "Welcome",
+    "screen": "Screen",
+    "levels_of_care": "Levels of care",
+    "families": "For families",
+}
 UNAVAILABLE = "The screen is not available right now. Please try again later. If you need help now, the numbers below are open 24/7."
 
 CONSENT_VERSION = "2026-11-26.1"
@@ -451,6 +458,15 @@ BAND_WORDS = {
     "high": "high",
     "none": "none",
 }
+# How a score reads beside its scale (ui/scores.py).
+SCORE_WORDS = {
+    "scale": " on a scale of {low} to {high}",
+    "part": "{label} {value} of {top}",
+    "taps1": "tobacco {tobacco}, drugs {drugs}, pills {rx} ({never} = never, {daily} = daily)",
+    "use": "use",
+    "risk": "risk",
+    "protection": "protection",
+}
 DOMAIN_CHART_TITLE = "Your answers at a glance"
 # Leads the chart's text alternative: the same levels as a sentence, for screen readers and
 # anyone who cannot make out the bars.
@@ -481,6 +497,11 @@ RESULT_REASONS_TITLE = "Why we suggest this"
 # Findings that are not reasons for the suggestion above them (IOP signs under another one).
 RESULT_ALSO_NOTED_TITLE = "Also noted"
 RESULT_SCORES_TITLE = "Your scores"
+# Under the scores, in a language other than English, when some questions were our own translation.
+TRANSLATION_NOT_VALIDATED = (
+    "Some questions were in our own translation: {instruments}. Their scores were tested in "
+    "English, not in these words, so read them as a rough guide."
+)
 RESULT_FLAGS_TITLE = "Good to know"
 RESULT_NEXT_TITLE = "Next steps"
 RESULT_DISCLAIMER = (
@@ -488,6 +509,9 @@ RESULT_DISCLAIMER = (
     "you and confirm what fits."
 )
 PDF_BUTTON = "Download a summary (PDF)"
+PDF_TITLE = "{app}: summary"
+PDF_MADE = "Made {stamp}. Summary id {summary_id}."
+PDF_REFERENCE = "Reference {reference}."
 
 SUBMIT_TITLE = "Send to the intake team"
 SUBMIT_INTRO = (
@@ -515,6 +539,7 @@ WHAT_HAPPENS_NEXT = {
         "the program and quote your reference number."
     ),
 }
+SUBMIT_INCOMPLETE = "Some questions still need an answer before this can be sent."
 SUBMIT_FAILED = "We could not send your answers just now. Nothing was lost. Please try again."
 
 LEVELS_TITLE = "Levels of care, in plain words"

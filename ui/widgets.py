@@ -2,8 +2,8 @@
 
 Every widget's key is the item's canonical id, so it renders inside ``st-key-<id-with-dashes>``
 for automation; its options are the canonical values and its labels the ones the FHIR export
-lists as ``display`` (for a family member, the collateral export's, "I don't know" included).
-Nothing is ever pre-selected.
+lists as ``display`` (for a family member, the collateral export's, "I don't know" included), in
+the participant's language. Nothing is ever pre-selected.
 """
 
 from __future__ import annotations
@@ -13,16 +13,19 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 import streamlit as st
 
 from scoring.fhir import options_of, wording_of
+from scoring.languages import SOURCE
 from scoring.schema import Item, MultiChoiceItem, SingleChoiceItem
+from ui.i18n import current_language
 
 
-def wording(item: Item, respondent: str) -> tuple[str, str | None]:
-    return wording_of(item, respondent)
+def wording(item: Item, respondent: str, lang: str = SOURCE) -> tuple[str, str | None]:
+    return wording_of(item, respondent, lang)
 
 
-def labels(item: Item, respondent: str) -> dict[object, str]:
-    """Canonical value -> label shown, in the respondent's wording (one source with FHIR)."""
-    return dict(options_of(item, respondent))
+def labels(item: Item, respondent: str, lang: str = SOURCE) -> dict[object, str]:
+    """Canonical value -> label shown, in the respondent's wording (one source with FHIR). The
+    values are the same in every language; only the labels change."""
+    return dict(options_of(item, respondent, lang))
 
 
 def exclusive_codes(item: Item) -> set[str]:
@@ -57,8 +60,8 @@ def _on_pills_change(item_id: str, exclusive: frozenset) -> None:
 
 
 def _choice(item: Item, respondent: str, current: object, horizontal: bool) -> object:
-    text, help_text = wording(item, respondent)
-    shown = labels(item, respondent)
+    text, help_text = wording(item, respondent, current_language())
+    shown = labels(item, respondent, current_language())
     options = list(shown)
     index = options.index(current) if current in shown else None
     value = st.radio(
@@ -87,8 +90,8 @@ def render_single_choice(item: Item, respondent: str, current: object) -> object
 
 
 def render_multi_choice(item: Item, respondent: str, current: object) -> object:
-    text, help_text = wording(item, respondent)
-    shown = labels(item, respondent)
+    text, help_text = wording(item, respondent, current_language())
+    shown = labels(item, respondent, current_language())
     exclusive = frozenset(exclusive_codes(item))
     earlier = current if isinstance(current, Iterable) else ()
     chosen = st.pills(

@@ -17,12 +17,24 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from scoring import load_questionnaire
+from scoring.fhir import title_of
+from scoring.languages import languages
 from tests.support.answers import APPTEST_WALK
+from ui import texts
+from ui.i18n import localize
 
 # Beside this checkout's tests/, wherever it was cloned (CI runs a fresh clone elsewhere).
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 30
-STEP_TEXT = re.compile(r"Step (\d+) of (\d+)")
+# "Step N of M" in every language the screen speaks ("Paso N de M").
+STEP_TEXTS = [
+    re.compile(
+        re.escape(localize(texts.STEP_LABEL, code))
+        .replace(r"\{number\}", r"(\d+)")
+        .replace(r"\{total\}", r"(\d+)")
+    )
+    for code in languages().codes
+]
 CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
 
 
@@ -42,9 +54,10 @@ def new_session(query: Mapping[str, str] | None = None) -> AppTest:
     return at.run()
 
 
-def start(respondent: str = "self") -> AppTest:
-    """A new session, started as ``self`` or ``loved_one`` with consent: on step 1."""
-    at = new_session()
+def start(respondent: str = "self", query: Mapping[str, str] | None = None) -> AppTest:
+    """A new session (with ``query`` in its address), started as ``self`` or ``loved_one`` with
+    consent: on step 1."""
+    at = new_session(query)
     at.radio(key="respondent").set_value(respondent)
     at.checkbox(key="consent").check()
     at.button(key="nav-start").click().run()
@@ -64,7 +77,9 @@ def stage(at: AppTest) -> str | None:
 
 def _progress(at: AppTest) -> re.Match | None:
     shown = [p.proto.text for p in at.get("progress")]
-    return STEP_TEXT.fullmatch(shown[0]) if shown else None
+    if not shown:
+        return None
+    return next((m for pattern in STEP_TEXTS if (m := pattern.fullmatch(shown[0]))), None)
 
 
 def step(at: AppTest) -> int | None:
@@ -90,7 +105,9 @@ def section(at: AppTest) -> str | None:
     found = [
         s.section
         for s in load_questionnaire().sections
-        if titles and titles[0] in (s.title, s.title_loved_one)
+        if titles
+        and titles[0]
+        in {title_of(s, who, code) for who in ("self", "loved_one") for code in languages().codes}
     ]
     assert found, f"step {shown + 1} shows {titles[:1]}, no section's title"
     return found[0]

@@ -29,6 +29,9 @@ SESSION_STATE_ALLOWED = {
     # Not a person's state: the router's mark that this browser session passed the readiness
     # check once, so later clicks skip the database round trip. Both sides run it before any page.
     "ui/readiness.py": "the router's once-per-session readiness mark",
+    # The language this browser session chose (the menu needs it before any page's state is
+    # loaded, staff pages included) and the language switch's own widget key.
+    "ui/i18n.py": "the session's language and the switch's key",
 }
 
 

@@ -85,7 +85,26 @@ NAMES = (
 )
 _NAMES = re.compile("|".join(re.escape(n) for n in sorted(NAMES, key=len, reverse=True)))
 # Sample values for the placeholders some texts are formatted with.
-PLACEHOLDERS = {"expires": "May 3, 2027", "reference": "IOP-ABCD-EFGH", "number": "3", "total": "12"}
+PLACEHOLDERS = {
+    "expires": "May 3, 2027",
+    "reference": "IOP-ABCD-EFGH",
+    "number": "3",
+    "total": "12",
+    "low": "0",
+    "high": "27",
+    "label": "risk",
+    "value": "4",
+    "top": "24",
+    "tobacco": "0",
+    "drugs": "1",
+    "rx": "0",
+    "never": "0",
+    "daily": "4",
+    "app": "IOP self-screen",
+    "stamp": "2026-12-05 14:00 UTC",
+    "summary_id": "1a2b3c4d",
+    "instruments": "BAM, MSPSS",
+}
 NOT_PROSE = {"CONSENT_VERSION"}
 SAMPLE_SCREENS = 800
 

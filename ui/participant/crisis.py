@@ -13,7 +13,7 @@ import streamlit as st
 from scoring import load_questionnaire
 from scoring.domains import urgent_answers, urgent_triggers
 from scoring.vocab import Respondent
-from ui import texts
+from ui.i18n import texts
 from ui.participant import state as ws
 from ui.participant.submit import submit_form
 

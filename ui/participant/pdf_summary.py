@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 
 from scoring.vocab import Respondent
-from ui import texts
+from ui.i18n import texts
 from ui.participant.result_view import level_words, next_steps, notices, reason_groups, score_lines
 
 # fpdf2's built-in fonts are Latin-1; these are the characters our wording uses beyond it.
@@ -41,12 +41,10 @@ def build_pdf(result: dict, respondent: Respondent, reference: str | None = None
         pdf.multi_cell(width, 5.5, _plain(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
 
-    heading(f"{texts.APP_TITLE}: summary", 16)
+    heading(texts.PDF_TITLE.format(app=texts.APP_TITLE), 16)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    para(
-        f"Made {stamp}. Summary id {secrets.token_hex(4)}."
-        + (f" Reference {reference}." if reference else "")
-    )
+    made = texts.PDF_MADE.format(stamp=stamp, summary_id=secrets.token_hex(4))
+    para(made + (" " + texts.PDF_REFERENCE.format(reference=reference) if reference else ""))
     para(texts.RESULT_DISCLAIMER)
     heading(texts.DISPOSITION_HEADLINE[result["disposition"]][respondent], 14)
     reasons, also = reason_groups(result)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from scoring import load_questionnaire
+from scoring.languages import SOURCE, translate
 from scoring.reason_text import ALSO_NOTED
 from scoring.vocab import Disposition, Domain, Level, Respondent
-from ui import texts
+from ui.i18n import current_language, texts
 from ui.scores import score_text
+from ui.texts import Worded
 
 # How much each level calls for attention, 0 (none) to 3 (most), for the chart only.
 CONCERN: dict[Domain, dict[Level, float]] = {
@@ -33,12 +36,15 @@ CHART_DOMAINS = (
     Domain.SAFETY,
     Domain.WITHDRAWAL_MEDICAL,
 )
-# The words scoring puts before an "also noted" finding; under their own heading they would
-# only repeat it.
-_ALSO_NOTED_PREFIX = ALSO_NOTED.split("{", 1)[0]
 
 
-def worded(entry: texts.Worded, respondent: Respondent) -> str:
+def _also_noted_prefix(lang: str) -> str:
+    """The words scoring puts before an "also noted" finding; under their own heading they
+    would only repeat it."""
+    return translate(ALSO_NOTED, lang).split("{", 1)[0]
+
+
+def worded(entry: Worded, respondent: Respondent) -> str:
     """A text of ui/texts.py in the respondent's words: a plain string serves both."""
     return entry if isinstance(entry, str) else entry[respondent]
 
@@ -46,9 +52,10 @@ def worded(entry: texts.Worded, respondent: Respondent) -> str:
 def reason_groups(result: dict) -> tuple[list[str], list[str]]:
     """(the reasons for the suggestion, the findings also noted), as the participant reads them."""
     reasons, also = [], []
+    prefix = _also_noted_prefix(current_language())
     for reason in result["reasons"]:
         if reason.get("also_noted"):
-            also.append(reason["text"].removeprefix(_ALSO_NOTED_PREFIX))
+            also.append(reason["text"].removeprefix(prefix))
         else:
             reasons.append(reason["text"])
     return reasons, also
@@ -74,7 +81,7 @@ def next_steps(result: dict, respondent: Respondent) -> list[str]:
     screen urgent too."""
     disposition = result["disposition"]
     triggers = (result["domains"].get(Domain.SAFETY) or {}).get("triggers") or []
-    steps: list[texts.Worded]
+    steps: list[Worded]
     if disposition != Disposition.URGENT or "severe_withdrawal" not in triggers:
         steps = texts.NEXT_STEPS[disposition]
     else:
@@ -136,10 +143,33 @@ def score_line(name: str, score: dict, unsure: bool = False) -> str:
     """``unsure``: a family member answered "I don't know" to a safety question, which the C-SSRS
     risk counts as not yes; its "none" must not read as reassurance beside the notice to ask."""
     title, meaning = texts.INSTRUMENT_MEANING[name]
-    value = score_text(name, score)
+    value = score_text(name, score, current_language())
     if unsure and name == "cssrs" and score.get("risk") == Level.NONE:
         value = texts.CSSRS_NONE_KNOWN
     return f"**{title}:** {value}. {meaning}"
+
+
+def unvalidated_instruments(result: dict, lang: str) -> list[str]:
+    """The scored instruments of this result whose questions in ``lang`` are our own translation,
+    not a published version (none in English)."""
+    if lang == SOURCE:
+        return []
+    own = {
+        item.instrument
+        for item in load_questionnaire().items.values()
+        if item.instrument and item.translations[lang].wording == "own"
+    }
+    return [name for name in result["instruments"] if name in own and name in texts.INSTRUMENT_MEANING]
+
+
+def translation_note(result: dict, lang: str) -> str | None:
+    """Says which instruments were asked in our own, unvalidated translation: their scores were
+    validated in English (or in a published translation), not in these words."""
+    names = unvalidated_instruments(result, lang)
+    if not names:
+        return None
+    titles = ", ".join(texts.INSTRUMENT_MEANING[name][0] for name in names)
+    return texts.TRANSLATION_NOT_VALIDATED.format(instruments=titles)
 
 
 def score_lines(result: dict) -> list[str]:
@@ -194,3 +224,7 @@ def render_result(result: dict, respondent: Respondent) -> None:
             st.markdown(f"## {texts.RESULT_SCORES_TITLE}")
             for line in lines:
                 st.markdown(f"- {line}")
+            note = translation_note(result, current_language())
+            if note:
+                with st.container(key="translation-not-validated"):
+                    st.caption(note)

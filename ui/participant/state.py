@@ -34,7 +34,7 @@ from scoring import load_questionnaire, safety_so_far
 from scoring.domains import urgent_triggers
 from scoring.schema import Section
 from scoring.vocab import Level, Respondent
-from ui import texts
+from ui.i18n import current_language, set_language, texts
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +233,7 @@ def save(wizard: Wizard) -> bool:
             consent_version=wizard.consent_version,
             consented_at=wizard.consented_at,
             counts=wizard.pending_counts,
+            language=current_language(),
         )
     except Unavailable:
         log.warning("draft save failed")
@@ -275,6 +276,7 @@ def restore(view: DraftView) -> Wizard:
     _forget_widgets()
     st.session_state[STATE_KEY] = wizard
     st.query_params[QUERY_KEY] = view.code
+    set_language(view.language)  # the person comes back in the language they answered in
     return wizard
 
 

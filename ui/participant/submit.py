@@ -16,7 +16,7 @@ from intake.usecases import participant
 from intake.vocab import EMAIL_MAX_CHARS
 from scoring import ScreenInvalid, evaluate, load_questionnaire
 from scoring.vocab import Disposition
-from ui import texts
+from ui.i18n import current_language, texts
 from ui.participant import state as ws
 from ui.participant.state import Stage
 
@@ -61,7 +61,7 @@ def on_submit() -> None:
     try:
         result = evaluate(screen)
     except ScreenInvalid:
-        wizard.problem = "Some questions still need an answer before this can be sent."
+        wizard.problem = texts.SUBMIT_INCOMPLETE
         return
     try:
         reference = participant.submit(
@@ -73,6 +73,7 @@ def on_submit() -> None:
             consented_at=wizard.consented_at,
             contact=contact,
             draft_code=wizard.code,
+            language=current_language(),
         )
     except Unavailable:
         log.warning("screen submit failed")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import streamlit as st
+from babel.dates import format_date
 
 from intake.settings import get_settings
 from scoring import load_questionnaire, safety_so_far
@@ -20,7 +21,7 @@ from scoring.contract import UNKNOWN
 from scoring.fhir import intro_of, title_of
 from scoring.schema import Item, Section
 from scoring.vocab import Level
-from ui import texts
+from ui.i18n import current_language, texts
 from ui.participant import state as ws
 from ui.participant.crisis import elevated_banner
 from ui.participant.focus import focus_question
@@ -138,7 +139,7 @@ def enter_crisis(wizard: ws.Wizard) -> None:
     ws.save(wizard)
 
 
-def nav_buttons(wizard: ws.Wizard, *, next_label: str = texts.NAV["next"], on_forward=on_next) -> None:
+def nav_buttons(wizard: ws.Wizard, *, next_label: str | None = None, on_forward=on_next) -> None:
     with st.container(horizontal=True, horizontal_alignment="distribute", key="wizard-nav"):
         st.button(
             texts.NAV["back"],
@@ -147,7 +148,7 @@ def nav_buttons(wizard: ws.Wizard, *, next_label: str = texts.NAV["next"], on_fo
             disabled=wizard.stage is Stage.STEP and wizard.step == steps_for(wizard.answers)[0],
         )
         st.button(texts.NAV["save"], key="nav-save", on_click=on_save)
-        st.button(next_label, key="nav-next", on_click=on_forward, type="primary")
+        st.button(next_label or texts.NAV["next"], key="nav-next", on_click=on_forward, type="primary")
 
 
 def saved_notice(wizard: ws.Wizard) -> None:
@@ -155,7 +156,8 @@ def saved_notice(wizard: ws.Wizard) -> None:
         st.error(wizard.problem)
     if wizard.saved_notice and wizard.code:
         expires = date.today() + timedelta(days=get_settings().iop_draft_ttl_days)
-        st.success(texts.SAVED.format(expires=f"{expires:%B} {expires.day}, {expires.year}"))
+        # "May 3, 2027" / "3 de mayo de 2027": the date in the reader's own language.
+        st.success(texts.SAVED.format(expires=format_date(expires, "long", locale=current_language())))
         st.code(wizard.code, language=None)
 
 
@@ -181,9 +183,9 @@ def render_step(wizard: ws.Wizard) -> None:
     section = questionnaire.sections[wizard.step]
     _progress(wizard)
     with st.container(key="screen-heading"):
-        st.title(title_of(section, wizard.respondent), anchor=False)
+        st.title(title_of(section, wizard.respondent, current_language()), anchor=False)
     top = st.container()
-    intro = intro_of(section, wizard.respondent)
+    intro = intro_of(section, wizard.respondent, current_language())
     if intro:
         with st.container(key="step-intro"):
             st.markdown(intro)
@@ -228,7 +230,7 @@ def render_step(wizard: ws.Wizard) -> None:
 
 def answer_label(item_id: str, value: object, respondent: str) -> str:
     item = load_questionnaire().items[item_id]
-    shown = labels(item, respondent)
+    shown = labels(item, respondent, current_language())
     if isinstance(value, list):
         return ", ".join(shown.get(v, str(v)) for v in value)
     return shown.get(value, str(value))
@@ -246,9 +248,9 @@ def render_review(wizard: ws.Wizard) -> None:
         asked = questionnaire.asked_items(section.section, wizard.answers)
         if not asked:
             continue  # a step this person never had
-        with st.expander(title_of(section, wizard.respondent), expanded=False):
+        with st.expander(title_of(section, wizard.respondent, current_language()), expanded=False):
             for item in asked:
-                text, _ = wording(item, wizard.respondent)
+                text, _ = wording(item, wizard.respondent, current_language())
                 value = wizard.answers.get(item.id)
                 shown = (
                     answer_label(item.id, value, wizard.respondent)

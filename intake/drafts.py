@@ -15,6 +15,7 @@ from intake.codes import ALPHABET, group, random_symbols
 from intake.db import KeepChanges, rows_changed
 from intake.models import RESPONDENTS, Draft, ResumeAttempt
 from intake.settings import get_settings
+from scoring.languages import SOURCE, languages
 
 CODE_LENGTH = 12  # 12 symbols of 32 = 60 bits
 
@@ -41,6 +42,7 @@ class DraftView:
     created_at: datetime
     updated_at: datetime
     expires_at: datetime
+    language: str = SOURCE
 
 
 def new_code() -> str:
@@ -80,6 +82,7 @@ def _view(code: str, d: Draft) -> DraftView:
         d.created_at,
         d.updated_at,
         d.expires_at,
+        d.language,
     )
 
 
@@ -109,14 +112,19 @@ def save_draft(
     consent_version: str,
     consented_at: datetime,
     now: datetime | None = None,
+    language: str = SOURCE,
 ) -> str:
     """Create a draft (no code) or update the one with ``code``; returns the code. Each save pushes
-    the expiry IOP_DRAFT_TTL_DAYS ahead."""
+    the expiry IOP_DRAFT_TTL_DAYS ahead. ``language``: the one the person answers in, which a
+    resume brings back."""
     now = clock.resolve(now)
     if respondent not in RESPONDENTS:
         raise ValueError(f"respondent must be one of {', '.join(RESPONDENTS)}")
+    if language not in languages().codes:
+        raise ValueError(f"language must be one of {', '.join(languages().codes)}")
     saved = {
         "respondent": respondent,
+        "language": language,
         "answers": answers,
         "step": step,
         "consent_version": consent_version,

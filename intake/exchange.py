@@ -24,6 +24,7 @@ from intake.models import RESPONDENTS, SEALED, Contact, Screen
 from intake.queue import QueueFilters, ScreenSummary, queue_page
 from intake.submission import PreparedScreen, insert_prepared, prepare_screen
 from intake.vocab import Actor, AuditAction
+from scoring.languages import SOURCE, languages
 from scoring.strict_json import Refused as JsonRefused
 from scoring.strict_json import is_blank, parse, shown, too_long_message
 
@@ -53,6 +54,7 @@ PLAIN_PHONE = re.compile(r"\+[0-9]+")
 CONTACT_FIELDS = ("name", "phone", "email", "best_time", "voicemail_ok")
 IMPORT_KEYS = {
     "respondent",
+    "language",
     "answers",
     "submitted_at",
     "contact",
@@ -159,6 +161,7 @@ def _write_jsonl(
             record = {
                 "reference": s.reference,
                 "respondent": s.respondent,
+                "language": s.language,
                 "consent_version": s.consent_version,
                 "consented_at": _iso(s.consented_at),
                 "answers": s.answers,
@@ -200,6 +203,7 @@ def _write_csv(
         "reference",
         "submitted_at",
         "respondent",
+        "language",
         "disposition",
         "priority",
         "flags",
@@ -218,6 +222,7 @@ def _write_csv(
                 "reference": r.reference,
                 "submitted_at": _iso(r.submitted_at),
                 "respondent": r.respondent,
+                "language": r.language,
                 "disposition": r.disposition,
                 "priority": r.priority,
                 "flags": ";".join(r.flags),
@@ -494,6 +499,8 @@ def _prepare_line(
             contact=contact,
             submitted_at=submitted_at,
             now=now,
+            # A file from before screens had a language: they were all English.
+            language=record.get("language", SOURCE),
         )
     except ValueError as exc:
         # Unreachable past the checks above; kept so a new check there refuses one line, never the run.
@@ -504,6 +511,8 @@ def _shape_errors(record: dict[str, Any]) -> list[dict[str, str]]:
     errors = [_error(k, "unknown key") for k in sorted(set(record) - IMPORT_KEYS - EXPORT_ONLY_KEYS)]
     if record.get("respondent") not in RESPONDENTS:
         errors.append(_error("respondent", f"must be {' or '.join(RESPONDENTS)}"))
+    if record.get("language", SOURCE) not in languages().codes:
+        errors.append(_error("language", f"must be one of {', '.join(languages().codes)}"))
     if not isinstance(record.get("answers"), dict):
         errors.append(_error("answers", "must be an object of item id to answer"))
     if record.get("contact") is not None and not isinstance(record["contact"], dict):

@@ -40,6 +40,7 @@ from intake.vocab import (
     Role,
     Status,
 )
+from scoring.languages import SOURCE
 from scoring.vocab import Respondent
 
 RESPONDENTS = tuple(Respondent)
@@ -137,6 +138,7 @@ class Screen(Base):
         Index("ix_screens_status_queue", "status", "priority", "submitted_at", "id"),
         Index("ix_screens_disposition_queue", "disposition", "priority", "submitted_at", "id"),
         Index("ix_screens_respondent_queue", "respondent", "priority", "submitted_at", "id"),
+        Index("ix_screens_language_queue", "language", "priority", "submitted_at", "id"),
         Index("ix_screens_assigned_queue", "assigned_to", "priority", "submitted_at", "id"),
         Index("ix_screens_assigned_status_queue", "assigned_to", "status", "priority", "submitted_at", "id"),
         Index("ix_screens_submitted_at", "submitted_at"),
@@ -146,6 +148,8 @@ class Screen(Base):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     respondent: Mapped[str] = mapped_column(String(16))
+    # The language the person answered in (locales/languages.yaml); staff read it in English.
+    language: Mapped[str] = mapped_column(String(8), default=SOURCE, server_default=SOURCE)
     # Sealed like contact details: suicide-risk and substance answers must not be readable from
     # the database file or a backup. Only the review page, exports and rescore decrypt them; the
     # queue, filters and insights read the plain columns below, copied from the result on insert.
@@ -241,6 +245,7 @@ class Draft(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     respondent: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default=SOURCE, server_default=SOURCE)
     consent_version: Mapped[str] = mapped_column(String(32))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)

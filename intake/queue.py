@@ -25,6 +25,7 @@ STAFF_ID_MIN, STAFF_ID_END = -(2**31), 2**31
 class ScreenSummary:
     reference: str
     respondent: str
+    language: str
     disposition: str
     priority: int
     flags: tuple[str, ...]
@@ -43,6 +44,7 @@ class QueueFilters:
     disposition: str | None = None
     flag: str | None = None
     respondent: str | None = None
+    language: str | None = None
     assigned_to: int | None = None
     # A date means the whole UTC day (inclusive at both ends); a datetime is an exact bound (until: exclusive).
     submitted_from: date | datetime | None = None
@@ -66,6 +68,7 @@ SUMMARY_COLUMNS = (
     Screen.id,
     Screen.reference,
     Screen.respondent,
+    Screen.language,
     Screen.disposition,
     Screen.priority,
     Screen.partial,
@@ -97,6 +100,7 @@ def summaries(
             ScreenSummary(
                 reference=r.reference,
                 respondent=r.respondent,
+                language=r.language,
                 disposition=r.disposition,
                 priority=r.priority,
                 flags=tuple(flags.get(r.id, ())),
@@ -194,6 +198,7 @@ def _conditions(f: QueueFilters, statuses: list[str]) -> list[Any]:
     for column, value in (
         (Screen.disposition, f.disposition),
         (Screen.respondent, f.respondent),
+        (Screen.language, f.language),
         (Screen.assigned_to, f.assigned_to),
     ):
         if value is not None:

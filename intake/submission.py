@@ -18,6 +18,7 @@ from intake.codes import new_reference
 from intake.contact import ContactRequest
 from intake.models import CHARTED_DOMAINS, Contact, Screen, ScreenFlag
 from intake.vocab import PRIORITY_OF_DISPOSITION, Actor, AuditAction, Priority, Status
+from scoring.languages import SOURCE, languages
 from scoring.vocab import Disposition, Respondent
 
 LEVEL_LENGTH = 32  # the <domain>_level columns' width
@@ -117,6 +118,7 @@ def prepare_screen(
     contact: ContactRequest | dict[str, Any] | None = None,
     submitted_at: datetime | None = None,
     now: datetime | None = None,
+    language: str = SOURCE,
 ) -> PreparedScreen:
     now = clock.resolve(now)
     submitted_at = clock.resolve(submitted_at or now)
@@ -127,6 +129,8 @@ def prepare_screen(
     check_disposition(result)
     if not consent_version:
         raise ValueError("consent_version is required")
+    if language not in languages().codes:
+        raise ValueError(f"language must be one of {', '.join(languages().codes)}")
     screen_id = str(uuid.uuid4())
     priority = priority_for(result)
     screen = dict(
@@ -134,6 +138,7 @@ def prepare_screen(
         reference=new_reference(),
         submission_key=submission_key,
         respondent=respondent,
+        language=language,
         answers=answers,
         result=result,
         disposition=result["disposition"],
@@ -184,6 +189,7 @@ def submit_screen(
     contact: ContactRequest | dict[str, Any] | None = None,
     submitted_at: datetime | None = None,
     now: datetime | None = None,
+    language: str = SOURCE,
 ) -> str:
     """Store a screen (``result`` from ``scoring.evaluate``) once and return its reference; a retry
     with the same submission_key gets the first reference back."""
@@ -200,6 +206,7 @@ def submit_screen(
         contact=contact,
         submitted_at=submitted_at,
         now=now,
+        language=language,
     )
     for _ in range(REFERENCE_TRIES):
         try:

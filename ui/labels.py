@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from intake.vocab import AlertKind, AlertState, Channel, Priority, Role, Status
 from scoring.flags import FLAG_RULES
+from scoring.languages import languages
 from scoring.vocab import Disposition, Respondent
 
 DISPOSITIONS: dict[str, str] = {
@@ -37,6 +38,8 @@ STATUSES: dict[str, str] = {
     Status.REFERRED_ELSEWHERE: "Referred elsewhere",
     Status.CLOSED_NO_CONTACT: "Closed, no contact",
 }
+# The language a screen was answered in, in English for staff ("Spanish").
+LANGUAGES: dict[str, str] = {language.code: language.english_name for language in languages().all}
 RESPONDENTS: dict[str, str] = {
     Respondent.SELF: "Self",
     Respondent.LOVED_ONE: "Family member or friend",

@@ -18,6 +18,7 @@ from intake.contact import ContactRequest
 from intake.crypto import is_unreadable
 from intake.submission import submit_screen
 from intake.usecases import transaction
+from scoring.languages import SOURCE
 
 # Checked when a step is noted, long before it is written: a bad name must never fail, and so
 # undo, the draft save it is written with.
@@ -38,6 +39,7 @@ def save_progress(
     consented_at: datetime,
     counts: Iterable[str] = (),
     now: datetime | None = None,
+    language: str = SOURCE,
 ) -> str:
     """Save the draft (a new one without ``code``) with the funnel steps ``counts`` in the same
     transaction, so a click costs one write; returns the draft's code. A draft that expired or
@@ -55,6 +57,7 @@ def save_progress(
                 consent_version=consent_version,
                 consented_at=consented_at,
                 now=now,
+                language=language,
             )
             for name in counts:
                 funnel.count_step(session, name, now=now)
@@ -97,6 +100,7 @@ def submit(
     contact: ContactRequest | dict[str, Any] | None,
     draft_code: str | None,
     now: datetime | None = None,
+    language: str = SOURCE,
 ) -> str:
     """Store the screen once (a retry with the same ``submission_key`` gets the first reference
     back) and delete its draft, in one transaction; returns the screen's reference."""
@@ -111,6 +115,7 @@ def submit(
             consented_at=consented_at,
             contact=contact,
             now=now,
+            language=language,
         )
         if draft_code:
             drafts.delete_draft(session, draft_code)

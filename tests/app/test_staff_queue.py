@@ -33,7 +33,9 @@ def queue(moving):
             "outpatient": submit(session, "outpatient", at=T0 - timedelta(hours=10)),
             "supports": submit(session, "iop_with_supports", at=T0 - timedelta(minutes=50)),
             "iop_new": submit(session, "iop", at=T0 - timedelta(minutes=10)),
-            "iop_old": submit(session, "iop", at=T0 - timedelta(minutes=40), respondent="loved_one"),
+            "iop_old": submit(
+                session, "iop", at=T0 - timedelta(minutes=40), respondent="loved_one", language="es"
+            ),
             "higher": submit(session, "higher_level", at=T0 - timedelta(minutes=30)),
             "same_day": submit(session, "iop", ("same_day_contact",), at=T0 - timedelta(minutes=1)),
             "urgent_new": submit(session, "urgent", at=T0 - timedelta(minutes=5), contact=CONTACT),
@@ -90,6 +92,13 @@ def test_each_filter_narrows_the_queue(queue, nurse):
     at.selectbox(key="queue-respondent").set_value("loved_one").run()
     assert shown(at) == [refs["iop_old"]]
     at.selectbox(key="queue-respondent").set_value(None).run()
+
+    at.selectbox(key="queue-language").set_value("es").run()
+    assert shown(at) == [refs["iop_old"]]
+    assert list(at.dataframe[0].value["Language"]) == ["Spanish"]
+    at.selectbox(key="queue-language").set_value("en").run()
+    assert refs["iop_old"] not in shown(at) and len(shown(at)) == len(order) - 1
+    at.selectbox(key="queue-language").set_value(None).run()
 
     # Dates are whole UTC days: everything but the outpatient screen, sent the evening before.
     at.date_input(key="queue-from").set_value(T0.date()).run()

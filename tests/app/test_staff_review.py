@@ -17,6 +17,7 @@ from intake.review import get_screen
 from intake.submission import submit_screen
 from scoring import RULES_VERSION, evaluate, load_questionnaire
 from scoring.contract import UNKNOWN
+from scoring.fhir import wording_of
 from scoring.flags import FLAG_RULES
 from scoring.sample import random_screen
 from tests.support.factories import CONTACT, T0
@@ -265,3 +266,36 @@ def test_a_screen_scored_by_the_current_rules_has_no_version_note(screen, nurse)
     reference, _, result = screen
     assert result["rules_version"] == RULES_VERSION
     assert "Not re-scored" not in texts_of(open_review(nurse, reference))
+
+
+def test_a_spanish_screen_shows_each_question_in_english_and_as_the_person_saw_it(moving, nurse):
+    built = build_screen("self")
+    with write_session() as session:
+        reference = submit_screen(
+            session,
+            submission_key="review-spanish",
+            respondent="self",
+            answers=built["answers"],
+            result=evaluate(built),
+            consent_version="2026-11-26.1",
+            consented_at=T0 - timedelta(minutes=15),
+            submitted_at=T0,
+            now=T0,
+            language="es",
+        )
+    at = open_review(nurse, reference)
+    assert not at.exception
+    assert "Answered in Spanish." in texts_of(at)
+    item = load_questionnaire().items["phq9.1"]
+    row = next(r for r in tables_of(at) if r.get("Item") == "phq9.1")
+    assert row["Question"] == wording(item, "self")[0]
+    assert row["Question as shown (Spanish)"] == wording_of(item, "self", "es")[0]
+    assert row["Answer as shown (Spanish)"] == labels(item, "self", "es")[built["answers"]["phq9.1"]]
+    assert row["Answer"] == labels(item, "self")[built["answers"]["phq9.1"]]
+
+
+def test_an_english_screen_has_no_language_columns(screen, nurse):
+    reference, _, _ = screen
+    at = open_review(nurse, reference)
+    assert "Answered in" not in texts_of(at)
+    assert all("Question as shown (Spanish)" not in row for row in tables_of(at))

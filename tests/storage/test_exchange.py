@@ -26,7 +26,7 @@ from tests.support.factories import CONTACT, T0, submit
 def two_screens(engine):
     with write_session(engine) as session:
         with_contact = submit(session, "urgent", ("same_day_contact",), contact=CONTACT)
-        without = submit(session, "iop", respondent="loved_one")
+        without = submit(session, "iop", respondent="loved_one", language="es")
     return with_contact, without
 
 
@@ -41,8 +41,9 @@ def _jsonl(engine, **kwargs):
 def test_jsonl_export_leaves_contact_out_unless_asked(engine, two_screens):
     plain = _jsonl(engine)
     assert [r["reference"] for r in plain] == list(two_screens)
+    assert [r["language"] for r in plain] == ["en", "es"]
     assert set(plain[0]) == {
-        "reference", "respondent", "consent_version", "consented_at", "answers", "result", "status",
+        "reference", "respondent", "language", "consent_version", "consented_at", "answers", "result", "status",
         "created_at", "submitted_at",
     }  # fmt: skip
     assert "Zelda" not in json.dumps(plain)
@@ -63,6 +64,7 @@ def test_csv_export_is_de_identified_by_default(engine, two_screens):
     rows = _csv(engine)
     assert [r["reference"] for r in rows] == list(two_screens)
     assert rows[0]["disposition"] == "urgent" and rows[0]["flags"] == "same_day_contact"
+    assert [r["language"] for r in rows] == ["en", "es"]
     assert not {"name", "phone", "email"} & set(rows[0])
     assert _csv(engine, filters={"respondent": "loved_one"})[0]["reference"] == two_screens[1]
 
@@ -259,3 +261,17 @@ def test_concurrent_imports_of_one_file_each_store_or_find_every_line(engine):
 
 
 RUNS = 20
+
+
+def test_import_keeps_the_language_and_refuses_one_the_screen_does_not_speak(engine):
+    rng = random.Random(11)
+    spanish, unknown, older = (random_screen(rng) for _ in range(3))
+    lines = [
+        json.dumps({**spanish, "language": "es"}),
+        json.dumps({**unknown, "language": "fr"}),
+        json.dumps(older),  # a file from before screens had a language
+    ]
+    report = import_jsonl(engine, lines, now=T0)
+    assert (report.stored, report.refused) == (2, 1)
+    assert [(p.line, p.items) for p in report.problems] == [(2, ["language"])]
+    assert [r["language"] for r in _jsonl(engine)] == ["es", "en"]

@@ -44,6 +44,7 @@ def submit(
     partial: bool = False,
     key: str | None = None,
     answers: dict | None = None,
+    language: str = "en",
 ) -> str:
     return submit_screen(
         session,
@@ -56,6 +57,7 @@ def submit(
         contact=contact,
         submitted_at=at,
         now=at,
+        language=language,
     )
 
 

@@ -34,7 +34,7 @@ def open_review(state: StaffState, reference: str) -> None:
 
 
 def filter_widgets(staff: StaffView) -> QueueFilters:
-    cols = st.columns([3, 2, 2, 2])
+    cols = st.columns([3, 2, 2, 2, 2])
     status = cols[0].multiselect(
         "Status (none chosen: all)",
         list(labels.STATUSES),
@@ -64,6 +64,13 @@ def filter_widgets(staff: StaffView) -> QueueFilters:
         key="queue-respondent",
         **PAGER.filter_widget,
     )
+    language = cols[4].selectbox(
+        "Language",
+        [None, *labels.LANGUAGES],
+        format_func=lambda v: "Any" if v is None else labels.LANGUAGES[v],
+        key="queue-language",
+        **PAGER.filter_widget,
+    )
     cols = st.columns([2, 2, 3, 2])
     since = cols[0].date_input(
         "Submitted from", value=None, key="queue-from", format="YYYY-MM-DD", **PAGER.filter_widget
@@ -87,6 +94,7 @@ def filter_widgets(staff: StaffView) -> QueueFilters:
         disposition=disposition,
         flag=flag,
         respondent=respondent,
+        language=language,
         assigned_to=staff.id if mine else None,
         submitted_from=since,
         submitted_until=until,
@@ -110,6 +118,7 @@ def queue_frame(rows: list[ScreenSummary], now: datetime) -> pd.DataFrame:
             "Flags": [", ".join(labels.label(labels.ALL_FLAGS, f) for f in r.flags) for r in rows],
             "Partial": [r.partial for r in rows],
             "Answered by": [labels.label(labels.RESPONDENTS, r.respondent) for r in rows],
+            "Language": [labels.label(labels.LANGUAGES, r.language) for r in rows],
             "Status": [labels.label(labels.STATUSES, r.status) for r in rows],
             "Submitted": [t.when(r.submitted_at) for r in rows],
             "Waiting": [_waiting(r, now) for r in rows],
@@ -123,6 +132,7 @@ def queue_frame(rows: list[ScreenSummary], now: datetime) -> pd.DataFrame:
             "Flags",
             "Partial",
             "Answered by",
+            "Language",
             "Status",
             "Submitted",
             "Waiting",

@@ -29,6 +29,7 @@ from intake.vocab import NOTE_MAX_CHARS, TRANSITIONS, Status
 from intake.workflow import InvalidTransition
 from scoring import RULES_VERSION, load_questionnaire
 from scoring.fhir import code_of, intro_of, title_of
+from scoring.languages import SOURCE, languages
 from ui import labels, texts
 from ui.markup import plain
 from ui.scores import score_text
@@ -131,8 +132,8 @@ def render_result(detail: ScreenDetail) -> None:
 # --- The answers --------------------------------------------------------------------------------
 
 
-def _answer_text(item: Any, value: Any, respondent: str) -> str:
-    shown = option_labels(item, respondent)
+def _answer_text(item: Any, value: Any, respondent: str, lang: str = SOURCE) -> str:
+    shown = option_labels(item, respondent, lang)
     values = value if isinstance(value, list) else [value]
     return "; ".join(shown[v] if v in shown else plain(v) for v in values)
 
@@ -142,10 +143,19 @@ def _code_text(item: Any, value: Any, respondent: str) -> str:
     return code_of(value) if value in option_labels(item, respondent) else plain(code_of(value))
 
 
-def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str, str, pd.DataFrame]]:
+def answer_sections(
+    answers: dict[str, Any], respondent: str, language: str = SOURCE
+) -> list[tuple[str, str, pd.DataFrame]]:
     """(section title, its intro, table of question, answer and stored code) in questionnaire order,
-    worded as the respondent saw it; answers to items the questionnaire no longer has come last, raw."""
+    worded as the respondent saw it; answers to items the questionnaire no longer has come last, raw.
+    A screen answered in another language also shows each question and answer as the person saw
+    them, beside the English staff read."""
     questionnaire = load_questionnaire()
+    translated = language in languages().translations
+    shown_as = labels.label(labels.LANGUAGES, language)
+    columns = ["Question", "Answer"]
+    if translated:
+        columns += [f"Question as shown ({shown_as})", f"Answer as shown ({shown_as})"]
     sections = []
     for section in questionnaire.sections:
         rows = []
@@ -157,11 +167,17 @@ def answer_sections(answers: dict[str, Any], respondent: str) -> list[tuple[str,
             codes = ", ".join(
                 _code_text(item, v, respondent) for v in (value if isinstance(value, list) else [value])
             )
-            rows.append((question, _answer_text(item, value, respondent), codes, item.id))
+            row = [question, _answer_text(item, value, respondent)]
+            if translated:
+                row += [
+                    wording(item, respondent, language)[0],
+                    _answer_text(item, value, respondent, language),
+                ]
+            rows.append((*row, codes, item.id))
         if rows:
             title = title_of(section, respondent)
             intro = intro_of(section, respondent)
-            frame = pd.DataFrame(rows, columns=["Question", "Answer", "Code", "Item"])
+            frame = pd.DataFrame(rows, columns=[*columns, "Code", "Item"])
             sections.append((title, intro or "", frame))
     # st.table cells are Markdown: stored values and ids are shown as text.
     unknown = [(plain(k), plain(json.dumps(v))) for k, v in answers.items() if k not in questionnaire.items]
@@ -178,7 +194,10 @@ def render_answers(detail: ScreenDetail) -> None:
     if is_unreadable(detail.answers):
         st.warning(f"The answers of this screen {UNREADABLE_TEXT} (IOP_FIELD_KEY).")
         return
-    for title, intro, frame in answer_sections(detail.answers, detail.respondent):
+    if detail.language != SOURCE:
+        with st.container(key="review-language"):
+            st.info(f"Answered in {labels.label(labels.LANGUAGES, detail.language)}.")
+    for title, intro, frame in answer_sections(detail.answers, detail.respondent, detail.language):
         st.markdown(f"**{title}**")
         if intro:
             st.caption(intro)
@@ -203,7 +222,10 @@ def render_summary(detail: ScreenDetail, now: datetime) -> None:
     cols[0].metric("Priority", labels.priority(detail.priority))
     cols[1].metric("Suggestion", labels.label(labels.DISPOSITIONS, detail.disposition))
     cols[2].metric("Status", labels.label(labels.STATUSES, detail.status))
-    cols[3].metric("Answered by", labels.label(labels.RESPONDENTS, detail.respondent))
+    who = labels.label(labels.RESPONDENTS, detail.respondent)
+    if detail.language != SOURCE:
+        who += f", in {labels.label(labels.LANGUAGES, detail.language)}"
+    cols[3].metric("Answered by", who)
     st.caption(
         f"Submitted {t.when(detail.submitted_at)} · {first_contact_line(detail, now)} · "
         # The consent version may come from an import: shown as text, never as Markdown.

@@ -15,6 +15,7 @@ import pytest
 import streamlit
 
 from deploy.render_nginx import HEADERS, SITE, RenderError, main, render_site
+from ui.i18n import html_lang_script
 from ui.setup import _NO_REFERRER
 
 from .tls import make_certificate
@@ -36,10 +37,16 @@ def _policy() -> str:
 def test_the_csp_allows_exactly_the_inline_scripts_the_pages_run() -> None:
     """A changed script (ours, or Streamlit's index.html after an upgrade) would be refused by
     browsers behind the proxy; a stale hash would allow a script nobody runs."""
-    ours = re.search(r"<script[^>]*>(.*?)</script>", _NO_REFERRER, re.S)
-    assert ours
+    ours = [
+        re.search(r"<script[^>]*>(.*?)</script>", html, re.S)
+        for html in (_NO_REFERRER, html_lang_script("en"), html_lang_script("es"))
+    ]
+    assert all(ours)
     streamlits = re.findall(r"<script>(.*?)</script>", INDEX_HTML.read_text(), re.S)
-    wanted = {_sha256(ours.group(1)), *(_sha256(script) for script in streamlits)}
+    wanted = {
+        *(_sha256(script.group(1)) for script in ours if script),
+        *(_sha256(script) for script in streamlits),
+    }
     script_src = re.search(r"script-src ([^;]+)", _policy())
     assert script_src
     allowed = set(re.findall(r"'sha256-[^']+'", script_src.group(1)))

@@ -63,7 +63,7 @@ def stored_screen(server_log: Path):
         database = server_log.parent / "e2e.db"
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
             row = conn.execute(
-                "SELECT id, respondent, answers, disposition, partial FROM screens WHERE reference = ?",
+                "SELECT id, respondent, answers, disposition, partial, language FROM screens WHERE reference = ?",
                 (reference,),
             ).fetchone()
             assert row is not None, f"no screen stored under {reference}"
@@ -73,6 +73,7 @@ def stored_screen(server_log: Path):
             "answers": unseal(row[2]),
             "disposition": row[3],
             "partial": bool(row[4]),
+            "language": row[5],
             "has_contact": contacts[0] > 0,
         }
 

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 from google.protobuf.message import DecodeError
@@ -28,10 +29,12 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from scoring import load_questionnaire
 from scoring.domains import urgent_answers
+from scoring.languages import languages
 from scoring.questionnaire import condition_holds
 from scoring.vocab import Respondent
 from tests.support.answers import BROWSER_WALK
 from ui import texts
+from ui.i18n import localize
 from ui.widgets import labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +54,15 @@ SERVER_START_TIMEOUT = 60.0
 
 CODE_PATTERN = re.compile(r"^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
 REFERENCE_PATTERN = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
-STEP_PATTERN = re.compile(r"Step (\d+) of (\d+)")
+# "Step N of M" in every language ("Paso N de M").
+STEP_PATTERNS = [
+    re.compile(
+        re.escape(localize(texts.STEP_LABEL, code))
+        .replace(r"\{number\}", r"(\d+)")
+        .replace(r"\{total\}", r"(\d+)")
+    )
+    for code in languages().codes
+]
 
 # A calm, complete screen: what the walk answers when a test does not say otherwise.
 CALM_ANSWERS = BROWSER_WALK
@@ -237,10 +248,11 @@ def _wait_healthy(process: subprocess.Popen, base_url: str, log_path: Path) -> N
 class Participant:
     """One person in one browser page, answering the screen."""
 
-    def __init__(self, page: Page, base_url: str, respondent: str = "self") -> None:
+    def __init__(self, page: Page, base_url: str, respondent: str = "self", lang: str = "en") -> None:
         self.page = page
         self.base_url = base_url
         self.respondent = respondent
+        self.lang = lang  # the language the app is expected to speak (chosen by the test)
         self.questionnaire = load_questionnaire()
         self.item_ids = list(self.questionnaire.items)
         self.runs_started = 0
@@ -310,10 +322,10 @@ class Participant:
 
     def start(self) -> None:
         """From the welcome page: choose who is answering, consent, and start at step 1."""
-        self.click(self.option("respondent", texts.RESPONDENT_OPTIONS[Respondent(self.respondent)]))
+        self.click(self.option("respondent", self.t(texts.RESPONDENT_OPTIONS)[Respondent(self.respondent)]))
         if self.respondent == "loved_one":
-            expect(self.page.get_by_text(texts.LOVED_ONE_NOTE[:40])).to_be_visible()
-        self.click(self.page.locator(key_class("consent")).get_by_text(texts.CONSENT_LABEL))
+            expect(self.page.get_by_text(self.t(texts.LOVED_ONE_NOTE)[:40])).to_be_visible()
+        self.click(self.page.locator(key_class("consent")).get_by_text(self.t(texts.CONSENT_LABEL)))
         self.click(self.button("nav-start"))
         self.expect_step(1)
 
@@ -337,25 +349,32 @@ class Participant:
         self.page.locator(f"{key_class('resume-code')} input").fill(code)
         self.click(self.button("nav-resume"))
 
+    def t(self, text: Any) -> Any:
+        """A text of ui/texts.py as the app shows it in this participant's language."""
+        return localize(text, self.lang)
+
     # -- where we are ----------------------------------------------------------------------
     def step_number(self) -> int | None:
         progress = self.page.locator('[data-testid="stProgress"]')
         if progress.count() == 0:
             return None
-        match = STEP_PATTERN.search(progress.first.inner_text())
+        shown = progress.first.inner_text()
+        match = next((m for pattern in STEP_PATTERNS if (m := pattern.search(shown))), None)
         return int(match.group(1)) if match else None
 
     def expect_step(self, number: int) -> None:
         # The total depends on the answers (a section with no question for this person is skipped).
-        label = re.escape(texts.STEP_LABEL.format(number=number, total="TOTAL")).replace("TOTAL", r"\d+")
+        label = re.escape(self.t(texts.STEP_LABEL).format(number=number, total="TOTAL")).replace(
+            "TOTAL", r"\d+"
+        )
         expect(self.page.locator('[data-testid="stProgress"]')).to_contain_text(re.compile(label))
 
     def on_review(self) -> bool:
-        return self.page.get_by_role("heading", name=texts.REVIEW_TITLE).count() > 0
+        return self.page.get_by_role("heading", name=self.t(texts.REVIEW_TITLE)).count() > 0
 
     # -- answering -------------------------------------------------------------------------
     def label_of(self, item_id: str, value: object) -> str:
-        return labels(self.questionnaire.items[item_id], self.respondent)[value]
+        return labels(self.questionnaire.items[item_id], self.respondent, self.lang)[value]
 
     def item(self, item_id: str) -> Locator:
         return self.page.locator(key_class(item_id))
@@ -443,7 +462,7 @@ class Participant:
             if self.on_review():
                 return
             self.finish_step(answers)
-        expect(self.page.get_by_role("heading", name=texts.REVIEW_TITLE)).to_be_visible()
+        expect(self.page.get_by_role("heading", name=self.t(texts.REVIEW_TITLE))).to_be_visible()
 
     def see_result(self) -> None:
         """On the review page: "See my result"."""
@@ -453,7 +472,7 @@ class Participant:
     def send(self) -> str:
         """Send to intake without contact details; return the reference shown."""
         self.click(self.button("nav-submit"))
-        sent = self.page.get_by_text(re.compile(r"Sent\. Your reference number is"))
+        sent = self.page.get_by_text(re.compile(re.escape(self.t(texts.SUBMITTED).split("**")[0].strip())))
         expect(sent).to_be_visible()
         match = REFERENCE_PATTERN.search(sent.inner_text())
         assert match, sent.inner_text()

@@ -512,6 +512,7 @@ PDF_BUTTON = "Download a summary (PDF)"
 PDF_TITLE = "{app}: summary"
 PDF_MADE = "Made {stamp}. Summary id {summary_id}."
 PDF_REFERENCE = "Reference {reference}."
+PDF_CRISIS_TITLE = "Crisis help, any time"
 
 SUBMIT_TITLE = "Send to the intake team"
 SUBMIT_INTRO = (

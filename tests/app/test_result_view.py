@@ -20,6 +20,7 @@ from scoring import evaluate
 from scoring.contract import UNKNOWN
 from scoring.domains import LEVELS
 from scoring.instruments import score_ranges
+from scoring.languages import translate
 from tests.support.screen_builder import screen
 from ui import texts
 from ui.participant.pdf_summary import _plain, build_pdf
@@ -323,3 +324,29 @@ def test_a_family_members_next_steps_speak_of_the_person_they_care_about(disposi
     steps = lines[lines.index(f"## {texts.RESULT_NEXT_TITLE}") + 1 :][:4]
     assert any("them" in step for step in steps[1:]), steps
     assert not any("someone you trust" in step or "do not stay alone" in step for step in steps), steps
+
+
+def test_the_pdf_speaks_the_participant_language() -> None:
+    """A Spanish screen's summary is Spanish from its title to the crisis lines, not English."""
+
+    def page(result: dict) -> None:
+        import streamlit as st
+
+        from ui.i18n import set_language
+        from ui.participant.pdf_summary import build_pdf
+
+        set_language("es")
+        st.session_state["pdf"] = build_pdf(result, "self", "IOP-ABCD-EFGH")
+
+    result = evaluate(screen("self"), lang="es")
+    at = AppTest.from_function(page, args=(result,), default_timeout=30).run()
+    assert not at.exception
+    text = pdf_text(at.session_state["pdf"])
+    spanish = {
+        name: translate(getattr(texts, name), "es") for name in ("RESULT_NEXT_TITLE", "PDF_CRISIS_TITLE")
+    }
+    for name, words in spanish.items():
+        assert pdf_form(words) in text, name
+        assert pdf_form(getattr(texts, name)) not in text, name
+    assert pdf_form(translate(texts.PDF_REFERENCE, "es").format(reference="IOP-ABCD-EFGH")) in text
+    assert pdf_form(result["reasons"][0]["text"]) in text

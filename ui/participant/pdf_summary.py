@@ -73,6 +73,6 @@ def build_pdf(result: dict, respondent: Respondent, reference: str | None = None
         heading(texts.RESULT_SCORES_TITLE)
         for line in lines:
             para(f"- {line}")
-    heading("Crisis help, any time")
+    heading(texts.PDF_CRISIS_TITLE)
     para(texts.CRISIS_FOOTER)
     return bytes(pdf.output())

@@ -123,7 +123,9 @@ def test_contact_details_are_not_stored_in_plain_text(engine, staff, ref, databa
         add_note(session, ref, staff, "Spoke with Zelda Quixote", now=T0)
     engine.dispose()  # checkpoint the WAL so every byte is in the main file
     raw = Path(make_url(database_url).database).read_bytes()
-    for secret in ("Zelda", "Quixote", "867", "5309", "zelda.quixote"):
+    # The phone as a whole and its 7 digits: "867" alone turns up by chance in the file's random
+    # hex (ids, salts) about one run in ten, which failed CI once.
+    for secret in ("Zelda", "Quixote", "867-5309", "8675309", "zelda.quixote"):
         assert secret.encode() not in raw
 
 

@@ -9,16 +9,18 @@ participant reads is in the gettext catalog, checked here message by message.
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from scoring import load_questionnaire
+from scoring import evaluate, load_questionnaire
 from scoring.cli import main as cli_main
 from scoring.fhir import TRANSLATION, build_questionnaire, intro_of, options_of, title_of, wording_of
 from scoring.languages import LOCALES_DIR, MissingTranslation, catalog, languages, translate
+from scoring.sample import random_screen
 from scoring.vocab import Respondent
 from tests.unit.test_questionnaire_files import copy, edit, item, refused  # noqa: F401  (fixture)
 from ui.messages import messages, pronouns, write_template
@@ -224,3 +226,18 @@ def _translated(element: dict, lang: str) -> str:
         if part["url"] == "content" and {"url": "lang", "valueCode": lang} in extension["extension"]
     ]
     return content
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_the_same_answers_give_the_same_result_in_every_language_but_the_reasons_words(lang: str) -> None:
+    rng = random.Random(14)
+    for _ in range(200):
+        screen = random_screen(rng)
+        english, other = evaluate(screen), evaluate(screen, lang=lang)
+        assert {k: v for k, v in other.items() if k != "reasons"} == {
+            k: v for k, v in english.items() if k != "reasons"
+        }
+        assert [(r["rule"], r["evidence"]) for r in other["reasons"]] == [
+            (r["rule"], r["evidence"]) for r in english["reasons"]
+        ]
+        assert all(o["text"] != e["text"] for o, e in zip(other["reasons"], english["reasons"], strict=True))

@@ -29,10 +29,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from scoring import load_questionnaire
 from scoring.domains import urgent_answers
-from scoring.languages import languages
 from scoring.questionnaire import condition_holds
 from scoring.vocab import Respondent
 from tests.support.answers import BROWSER_WALK
+from tests.support.step_label import STEP_LABELS
 from ui import texts
 from ui.i18n import localize
 from ui.widgets import labels
@@ -54,15 +54,6 @@ SERVER_START_TIMEOUT = 60.0
 
 CODE_PATTERN = re.compile(r"^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
 REFERENCE_PATTERN = re.compile(r"IOP-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
-# "Step N of M" in every language ("Paso N de M").
-STEP_PATTERNS = [
-    re.compile(
-        re.escape(localize(texts.STEP_LABEL, code))
-        .replace(r"\{number\}", r"(\d+)")
-        .replace(r"\{total\}", r"(\d+)")
-    )
-    for code in languages().codes
-]
 
 # A calm, complete screen: what the walk answers when a test does not say otherwise.
 CALM_ANSWERS = BROWSER_WALK
@@ -359,7 +350,7 @@ class Participant:
         if progress.count() == 0:
             return None
         shown = progress.first.inner_text()
-        match = next((m for pattern in STEP_PATTERNS if (m := pattern.search(shown))), None)
+        match = next((m for pattern in STEP_LABELS if (m := pattern.search(shown))), None)
         return int(match.group(1)) if match else None
 
     def expect_step(self, number: int) -> None:

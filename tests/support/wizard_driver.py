@@ -20,21 +20,11 @@ from scoring import load_questionnaire
 from scoring.fhir import title_of
 from scoring.languages import languages
 from tests.support.answers import APPTEST_WALK
-from ui import texts
-from ui.i18n import localize
+from tests.support.step_label import STEP_LABELS
 
 # Beside this checkout's tests/, wherever it was cloned (CI runs a fresh clone elsewhere).
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 30
-# "Step N of M" in every language the screen speaks ("Paso N de M").
-STEP_TEXTS = [
-    re.compile(
-        re.escape(localize(texts.STEP_LABEL, code))
-        .replace(r"\{number\}", r"(\d+)")
-        .replace(r"\{total\}", r"(\d+)")
-    )
-    for code in languages().codes
-]
 CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
 
 
@@ -79,7 +69,7 @@ def _progress(at: AppTest) -> re.Match | None:
     shown = [p.proto.text for p in at.get("progress")]
     if not shown:
         return None
-    return next((m for pattern in STEP_TEXTS if (m := pattern.fullmatch(shown[0]))), None)
+    return next((m for pattern in STEP_LABELS if (m := pattern.fullmatch(shown[0]))), None)
 
 
 def step(at: AppTest) -> int | None:

@@ -63,6 +63,8 @@ def from_accept_language(header: str | None) -> str:
                 weight = float(params.strip()[2:])
             except ValueError:
                 continue
+        if weight <= 0:  # q=0: "not this language"
+            continue
         offered.append((-weight, position, tag.strip().split("-")[0].lower()))
     for _, _, code in sorted(offered):
         if code in languages().codes:

@@ -86,6 +86,7 @@ def test_the_switch_changes_the_language_and_keeps_it_in_the_address() -> None:
         ("", "en"),
         (None, "en"),
         ("es;q=abc", "en"),
+        ("fr-FR, es;q=0", "en"),  # q=0: not Spanish
     ],
 )
 def test_accept_language_picks_the_first_language_the_screen_speaks(header, chosen) -> None:

@@ -23,24 +23,26 @@ from ui import texts
 from ui.i18n import UNTRANSLATED
 
 
-def _strings(where: str, value: object) -> Iterator[tuple[str, str]]:
+def strings_of(where: str, value: object) -> Iterator[tuple[str, str]]:
+    """(where, text) for every string in ``value``, nested dicts, lists and tuples included,
+    each named by its path ("NAV[next]")."""
     if isinstance(value, str):
         yield where, value
     elif isinstance(value, dict):
         for key, inner in value.items():
-            yield from _strings(f"{where}[{key}]", inner)
+            yield from strings_of(f"{where}[{key}]", inner)
     elif isinstance(value, list | tuple):
         for index, inner in enumerate(value):
-            yield from _strings(f"{where}[{index}]", inner)
+            yield from strings_of(f"{where}[{index}]", inner)
 
 
 def messages() -> Iterator[tuple[str, str]]:
     """(where, English text) for every message a participant may read, in a stable order."""
     for name in sorted(vars(texts)):
         if name.isupper() and not name.startswith("_") and name not in UNTRANSLATED:
-            yield from _strings(f"ui/texts.py:{name}", getattr(texts, name))
+            yield from strings_of(f"ui/texts.py:{name}", getattr(texts, name))
     for name in ("INDICATORS", "TEMPLATES", "SIGNS", "DETAILS", "ALSO_NOTED", "SCORE_OF"):
-        yield from _strings(f"scoring/reason_text.py:{name}", getattr(reason_text, name))
+        yield from strings_of(f"scoring/reason_text.py:{name}", getattr(reason_text, name))
     for _, label in YES_NO_OPTIONS:
         yield "scoring/fhir.py:YES_NO_OPTIONS", label
     # The FHIR Questionnaire's title and description, for a form renderer in another language.

@@ -29,6 +29,7 @@ import functools
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 import pytest
 import textstat
@@ -39,6 +40,7 @@ from scoring.reason_text import TEMPLATES
 from scoring.sample import random_screen
 from tests.support.screen_builder import screen as built_screen
 from ui import texts
+from ui.messages import strings_of
 from ui.participant.result_view import reason_groups
 
 MAX_GRADE = 8.0
@@ -141,23 +143,15 @@ def _fill(text: str) -> str:
     return text.format(**PLACEHOLDERS) if "{" in text else text
 
 
-def _walk(name: str, value: object):
-    if isinstance(value, str):
-        yield name, _fill(value)
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _walk(f"{name}[{key}]", inner)
-    elif isinstance(value, list | tuple):
-        for index, inner in enumerate(value):
-            yield from _walk(f"{name}[{index}]", inner)
-
-
 def ui_texts() -> list[tuple[str, str, str]]:
     """(kind, name, text) for every text in ui/texts.py; the kind groups the short ones."""
     found = []
     for name, value in vars(texts).items():
         if name.isupper() and name not in NOT_PROSE:
-            found += [("label or title in ui/texts.py", where, text) for where, text in _walk(name, value)]
+            found += [
+                ("label or title in ui/texts.py", where, _fill(text))
+                for where, text in strings_of(name, value)
+            ]
     return found
 
 
@@ -236,19 +230,25 @@ def reason_texts() -> list[tuple[str, str, str]]:
     return [("reason", name, text) for text, name in seen.items()]
 
 
-@functools.cache
-def measured() -> list[tuple[str, float, str]]:
-    """(name, grade, text) of every message, and of every group of short texts."""
+def measure(texts: list[tuple[str, str, str]], score: Callable[[str], float]) -> list[tuple[str, float, str]]:
+    """(name, score, text) of every (kind, name, text) long enough to measure alone, and of each
+    kind's short texts read together as one passage (a formula is noise on one short line)."""
     rows, short = [], defaultdict(list)
-    for kind, name, text in ui_texts() + questionnaire_texts() + reason_texts():
+    for kind, name, text in texts:
         if words(text) < SHORT_WORDS:
             short[kind].append(text)
         else:
-            rows.append((name, grade(text), text))
+            rows.append((name, score(text), text))
     for kind, group in short.items():
         passage = " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in group)
-        rows.append((f"short texts: {kind}", grade(passage), passage))
+        rows.append((f"short texts: {kind}", score(passage), passage))
     return rows
+
+
+@functools.cache
+def measured() -> list[tuple[str, float, str]]:
+    """(name, grade, text) of every message, and of every group of short texts."""
+    return measure(ui_texts() + questionnaire_texts() + reason_texts(), grade)
 
 
 def test_every_reason_template_is_measured() -> None:

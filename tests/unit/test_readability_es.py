@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 
 import pytest
@@ -24,7 +23,7 @@ import textstat
 
 from scoring import load_questionnaire
 from scoring.languages import catalog
-from tests.unit.test_readability import PLACEHOLDERS, SHORT_WORDS, plain
+from tests.unit.test_readability import PLACEHOLDERS, measure, plain
 from ui.messages import messages
 
 MIN_EASE = 70.0
@@ -73,10 +72,6 @@ def ease(text: str) -> float:
     """Call inside ``spanish_syllables()``: switching textstat's language reloads its hyphenation
     dictionary and empties its caches, about a second each time."""
     return textstat.fernandez_huerta(plain_es(text))
-
-
-def words(text: str) -> int:
-    return textstat.lexicon_count(plain(text))
 
 
 def _fill(text: str) -> str:
@@ -134,17 +129,8 @@ def catalog_texts() -> list[tuple[str, str, str]]:
 
 @functools.cache
 def measured() -> list[tuple[str, float, str]]:
-    rows, short = [], defaultdict(list)
     with spanish_syllables():
-        for kind, name, text in questionnaire_texts() + catalog_texts():
-            if words(text) < SHORT_WORDS:
-                short[kind].append(text)
-            else:
-                rows.append((name, ease(text), text))
-        for kind, group in short.items():
-            passage = " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in group)
-            rows.append((f"short texts: {kind}", ease(passage), passage))
-    return rows
+        return measure(questionnaire_texts() + catalog_texts(), ease)
 
 
 def test_spanish_syllables_are_counted_in_spanish_and_put_back() -> None:
